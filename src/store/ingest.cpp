@@ -1,0 +1,181 @@
+#include "kayak/store/ingest.hpp"
+
+#include "kayak/archive/compression.hpp"
+#include "kayak/image/config.hpp"
+#include "kayak/util/error.hpp"
+#include "kayak/util/fd.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/log.hpp"
+#include "kayak/util/time.hpp"
+
+#include <fcntl.h>
+
+#include <algorithm>
+
+namespace kayak::store {
+
+namespace {
+
+struct StagedLayer {
+  LayerRecord record;
+  std::string dir;        // staging/<n>: holds diff/
+  std::string blob_path;  // source blob file
+  bool extracted = false; // false when the store already had it
+};
+
+std::string short_digest(const std::string& digest) {
+  return digest.size() > 19 ? digest.substr(7, 12) : digest;
+}
+
+// Hashes, decompresses, hashes and extracts one layer blob into dir/diff.
+void extract_layer(const archive::ArchiveLayer& source, const std::string& expected_diff_id, StagedLayer& staged,
+                   const IngestOptions& options, IngestResult& result, const std::string& label) {
+  UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) fail_errno("{}: open layer", label);
+  FdReader file(fd.get(), source.path);
+  HashingReader blob(file);
+  archive::DecompressingReader plain(blob, label);
+  HashingReader tar(plain);
+
+  std::string diff = fs::join(staged.dir, "diff");
+  fs::mkdir_p(diff, 0755);
+  archive::ExtractResult extracted = archive::extract_tar(tar, diff, options.extract);
+  // Tars end with padding the extractor need not read; hash all of it.
+  drain(tar);
+  drain(blob);
+
+  std::string blob_digest = blob.digest();
+  if (!source.digest.empty() && blob_digest != source.digest) {
+    fail("{}: digest mismatch: expected {}, content has {}", label, source.digest, blob_digest);
+  }
+  if (source.size >= 0 && static_cast<uint64_t>(source.size) != blob.bytes()) {
+    fail("{}: size mismatch: expected {} bytes, got {}", label, source.size, blob.bytes());
+  }
+  std::string diff_id = tar.digest();
+  if (diff_id != expected_diff_id) {
+    fail("{}: uncompressed content {} does not match the config's diff_id {}", label, diff_id, expected_diff_id);
+  }
+  for (const auto& warning : extracted.warnings) log::warn("{}: {}", label, warning);
+  if (extracted.squashed) {
+    if (!result.squashed) {
+      result.squashed_example = fmt::format("{} ({} {})", extracted.first_squashed_path,
+                                            extracted.first_squashed_is_gid ? "gid" : "uid",
+                                            extracted.first_squashed_id);
+    }
+    result.squashed += extracted.squashed;
+  }
+  staged.record.blob_digest = blob_digest;
+  staged.record.blob_media_type = source.media_type;
+  staged.record.blob_size = static_cast<int64_t>(blob.bytes());
+  staged.record.tar_size = static_cast<int64_t>(tar.bytes());
+  staged.record.size = static_cast<int64_t>(extracted.content_bytes);
+  staged.record.whiteouts = options.extract.whiteouts == archive::WhiteoutFormat::Overlay ? "overlay" : "aufs";
+  staged.record.created = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  staged.extracted = true;
+}
+
+}  // namespace
+
+void assign_name(Names& names, const std::string& name, const std::string& id) {
+  names.erase(std::remove_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == name; }),
+              names.end());
+  names.emplace_back(name, id);
+}
+
+IngestResult ingest_image(Store& store, const archive::ArchiveImage& source, const std::vector<std::string>& names,
+                          const IngestOptions& options) {
+  IngestResult result;
+  std::string shown = options.display_name.empty() ? "image " + short_digest(source.config_digest)
+                                                   : options.display_name;
+  image::ImageConfig config = image::parse_config(source.config_bytes, "config of " + shown);
+  std::vector<std::string> diff_ids = config.diff_ids();
+  if (diff_ids.size() != source.layers.size()) {
+    fail("{}: the archive has {} layers but the config lists {} diff_ids", shown, source.layers.size(),
+         diff_ids.size());
+  }
+  std::vector<std::string> chains = image::chain_ids(diff_ids);
+
+  StagingDir staging(store.tmp_dir(), "ingest");
+  std::vector<StagedLayer> staged(source.layers.size());
+  for (size_t i = 0; i < source.layers.size(); ++i) {
+    StagedLayer& layer = staged[i];
+    layer.record.id = digest_hex(chains[i]);
+    layer.record.diff_id = diff_ids[i];
+    layer.record.parent = i ? digest_hex(chains[i - 1]) : "";
+    layer.blob_path = source.layers[i].path;
+    layer.dir = fs::join(staging.path(), std::to_string(i));
+    std::string label = fmt::format("{}: layer {}", shown, diff_ids[i]);
+    if (store.has_layer(layer.record.id)) {
+      // Already stored; an OCI manifest may still name a blob we lack.
+      if (!source.manifest_bytes.empty() && !source.layers[i].digest.empty() &&
+          !store.has_blob(source.layers[i].digest)) {
+        std::string digest = sha256_file_digest(layer.blob_path);
+        if (digest != source.layers[i].digest) {
+          fail("{}: digest mismatch: expected {}, content has {}", label, source.layers[i].digest, digest);
+        }
+        layer.record.blob_digest = digest;
+      }
+      if (options.progress) options.progress(fmt::format("Layer {} already exists", short_digest(diff_ids[i])));
+      continue;
+    }
+    fs::mkdir_p(layer.dir, 0700);
+    extract_layer(source.layers[i], diff_ids[i], layer, options, result, label);
+    if (options.progress) options.progress(fmt::format("Loading layer {}", short_digest(diff_ids[i])));
+  }
+
+  // Everything checked out: make it visible.
+  FileLock lock = store.lock_exclusive();
+  std::vector<std::string> new_layers, new_blobs;
+  for (const auto& layer : staged) {
+    if (layer.extracted && !store.has_layer(layer.record.id)) new_layers.push_back(layer.record.id);
+    if (!layer.record.blob_digest.empty()) new_blobs.push_back(layer.record.blob_digest);
+  }
+  new_blobs.push_back(source.config_digest);
+  if (!source.manifest_digest.empty()) new_blobs.push_back(source.manifest_digest);
+  store.mark_incomplete(new_layers, new_blobs);
+
+  for (auto& layer : staged) {
+    if (!layer.record.blob_digest.empty()) {
+      store.put_blob_file(layer.blob_path, layer.record.blob_digest, options.blobs_movable);
+    }
+    if (layer.extracted && !store.has_layer(layer.record.id)) {
+      store.commit_layer(layer.dir, layer.record);
+      result.new_layers.push_back(layer.record.id);
+    }
+  }
+  std::string config_digest = store.put_blob(source.config_bytes);
+  if (!source.manifest_bytes.empty()) store.put_blob(source.manifest_bytes);
+
+  ImageRecord record;
+  record.id = digest_hex(config_digest);
+  for (const auto& chain : chains) record.layers.push_back(digest_hex(chain));
+  record.manifest_digest = source.manifest_digest;
+  if (auto existing = store.image(record.id)) record.repo_digests = existing->repo_digests;
+  for (const auto& chain : record.layers) record.size += store.layer(chain).size;
+  record.created = config.created();
+  record.stored = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  if (!source.manifest_digest.empty()) {
+    for (const auto& name : names) {
+      auto at = name.rfind(':');
+      std::string repo_digest = name.substr(0, at) + "@" + source.manifest_digest;
+      if (std::find(record.repo_digests.begin(), record.repo_digests.end(), repo_digest) == record.repo_digests.end()) {
+        record.repo_digests.push_back(repo_digest);
+      }
+    }
+  }
+  store.write_image(record);
+
+  Names all_names = store.names();
+  for (const auto& name : names) assign_name(all_names, name, record.id);
+  store.write_names(all_names);
+  store.clear_incomplete();
+
+  record.names.clear();
+  for (const auto& [name, id] : all_names) {
+    if (id == record.id) record.names.push_back(name);
+  }
+  result.image = std::move(record);
+  return result;
+}
+
+}  // namespace kayak::store

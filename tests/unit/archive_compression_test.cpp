@@ -1,5 +1,7 @@
 // Compression detection and DecompressingReader: real compressed data made
 // by the system's gzip/bzip2/xz/zstd tools and by libarchive's writer.
+#include "archive_test_support.hpp"
+
 #include "kayak/archive/compression.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
@@ -17,26 +19,9 @@
 
 using namespace kayak;
 using namespace kayak::archive;
+using kayak::test::StringReader;
 
 namespace {
-
-// A Reader over a string that hands out at most `chunk` bytes per call, to
-// exercise short reads.
-class StringReader : public Reader {
-public:
-  explicit StringReader(std::string data, size_t chunk = SIZE_MAX) : data_(std::move(data)), chunk_(chunk) {}
-  size_t read(void* buf, size_t n) override {
-    size_t k = std::min({n, chunk_, data_.size() - pos_});
-    std::memcpy(buf, data_.data() + pos_, k);
-    pos_ += k;
-    return k;
-  }
-
-private:
-  std::string data_;
-  size_t chunk_;
-  size_t pos_ = 0;
-};
 
 std::string read_all(Reader& r, size_t bufsize = 1000) {
   std::string out;

@@ -61,7 +61,8 @@ int handle_version(Invocation& inv) {
   json::Value report = version_report();
   if (std::optional<std::string> format = inv.value("format")) {
     if (*format == "json") {
-      fmt::print("{}\n", json::dump(report, {.indent = 4}));
+      // Compact, one line, as docker version --format json prints it.
+      fmt::print("{}\n", json::dump(report));
       return 0;
     }
     // Go templates need the format module's template engine.

@@ -46,7 +46,9 @@ DriverInfo probe_driver(const std::string& store_root, const Identity& id) {
   fs::TempDir scratch(store_root, "driver-probe-");
   std::string backing_fs = detail::backing_fs_name(store_root);
   bool d_type = detail::supports_d_type(scratch.path());
-  bool userxattr = id.mode != IdentityMode::Root;
+  // Root inside someone else's user namespace (kayak run in a rootless
+  // container) may not use trusted.* xattrs either.
+  bool userxattr = id.mode != IdentityMode::Root || in_user_namespace();
 
   // The child's answer comes back through an anonymous file, read after it
   // exited (the fuse-overlayfs daemon it may start never holds us up).

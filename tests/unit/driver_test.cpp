@@ -1,9 +1,13 @@
 #include "kayak/store/driver.hpp"
 #include "kayak/util/error.hpp"
+#include "kayak/util/fd.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/idmap.hpp"
+#include "kayak/util/userns.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -46,7 +50,7 @@ TEST_CASE("probe_driver: picks a working driver, explains fallbacks, leaves noth
   CHECK(!info.backing_fs.empty());
   if (info.name == "overlay") {
     CHECK(info.native_overlay_diff);
-    CHECK(info.userxattr == (id.mode != IdentityMode::Root));
+    CHECK(info.userxattr == (id.mode != IdentityMode::Root || in_user_namespace()));
     CHECK(info.fallback_reason.empty());
   } else if (info.name == "fuse-overlayfs") {
     CHECK(info.fallback_reason.rfind("kernel overlay: ", 0) == 0);
@@ -68,4 +72,23 @@ TEST_CASE("probe_driver: a store on tmpfs reports tmpfs") {
   MESSAGE("driver on tmpfs for ", id.describe(), ": ", json::dump(info.to_json()));
   CHECK(info.backing_fs == "tmpfs");
   CHECK(fs::list_dir(root.path()).empty());
+}
+
+TEST_CASE("warn_if_degraded: loud for vfs, naming the reason; quiet for overlay") {
+  auto stderr_of = [](const DriverInfo& info) {
+    UniqueFd out(::memfd_create("test-stderr", 0));
+    UniqueFd saved(::dup(STDERR_FILENO));
+    ::dup2(out.get(), STDERR_FILENO);
+    store::warn_if_degraded(info);
+    ::dup2(saved.get(), STDERR_FILENO);
+    char buf[1024];
+    ssize_t n = ::pread(out.get(), buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  };
+  DriverInfo vfs{"vfs", false, "extfs", true, false, "kernel overlay: mount: EPERM; fuse-overlayfs: /dev/fuse: EACCES"};
+  std::string text = stderr_of(vfs);
+  CHECK(text.find("WARN") == 0);
+  CHECK(text.find("vfs storage driver") != std::string::npos);
+  CHECK(text.find("kernel overlay: mount: EPERM; fuse-overlayfs: /dev/fuse: EACCES") != std::string::npos);
+  CHECK(stderr_of(DriverInfo{"overlay", true, "extfs", true, true, ""}).empty());
 }

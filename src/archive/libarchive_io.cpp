@@ -58,6 +58,7 @@ void ReaderSource::throw_error(struct archive* a, std::string_view context) {
 
 la_ssize_t WriterSink::write_cb(struct archive* a, void* self_ptr, const void* buf, size_t n) {
   auto* self = static_cast<WriterSink*>(self_ptr);
+  if (self->abandoned_) return static_cast<la_ssize_t>(n);
   try {
     self->out_.write(buf, n);
     return static_cast<la_ssize_t>(n);

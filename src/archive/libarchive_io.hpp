@@ -63,12 +63,16 @@ public:
   explicit WriterSink(Writer& out) : out_(out) {}
   int open(struct archive* a);
   [[noreturn]] void throw_error(struct archive* a, std::string_view context);
+  // From now on output is dropped: freeing an archive closes it, which
+  // would write a trailer nobody asked for.
+  void abandon() { abandoned_ = true; }
 
 private:
   static la_ssize_t write_cb(struct archive* a, void* self, const void* buf, size_t n);
 
   Writer& out_;
   std::exception_ptr error_;
+  bool abandoned_ = false;
 };
 
 // libarchive's message for the last failure, or a generic one.

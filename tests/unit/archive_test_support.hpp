@@ -122,6 +122,58 @@ private:
   dev_t rdev_ = 0;
 };
 
+// A tar read back with libarchive: one line per entry describing
+// everything a layer carries (type, mode, owner, mtime, size, content,
+// link target, xattrs), in archive order.
+inline std::vector<std::string> list_tar(const std::string& tar) {
+  struct archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  REQUIRE(archive_read_open_memory(a, tar.data(), tar.size()) == ARCHIVE_OK);
+  std::vector<std::string> out;
+  struct archive_entry* e;
+  int r;
+  while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+    std::string content;
+    char buf[65536];
+    la_ssize_t n;
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) content.append(buf, static_cast<size_t>(n));
+    REQUIRE(n == 0);
+    std::string line = fmt::format("{} type={:o} mode={:o} owner={}:{} mtime={} size={}", archive_entry_pathname(e),
+                                   archive_entry_filetype(e), archive_entry_perm(e), archive_entry_uid(e),
+                                   archive_entry_gid(e), archive_entry_mtime(e), archive_entry_size(e));
+    const char* uname = archive_entry_uname(e);
+    const char* gname = archive_entry_gname(e);
+    if (uname && *uname) line += fmt::format(" uname={}", uname);
+    if (gname && *gname) line += fmt::format(" gname={}", gname);
+    if (!content.empty()) line += " content=" + (content.size() < 40 ? content : std::to_string(std::hash<std::string>()(content)));
+    if (const char* l = archive_entry_symlink(e)) line += fmt::format(" symlink={}", l);
+    if (const char* h = archive_entry_hardlink(e)) line += fmt::format(" hardlink={}", h);
+    if (archive_entry_filetype(e) == AE_IFCHR || archive_entry_filetype(e) == AE_IFBLK) {
+      line += fmt::format(" rdev={}:{}", archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
+    }
+    // libarchive's pax writer stores each xattr twice (LIBARCHIVE.xattr and
+    // SCHILY.xattr records) and its reader reports both: show each once.
+    archive_entry_xattr_reset(e);
+    const char* key;
+    const void* value;
+    size_t size;
+    std::vector<std::string> xattrs;
+    while (archive_entry_xattr_next(e, &key, &value, &size) == ARCHIVE_OK) {
+      std::string v(static_cast<const char*>(value), size);
+      std::string shown;
+      for (unsigned char c : v) shown += (c >= 0x20 && c < 0x7f) ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+      xattrs.push_back(fmt::format(" xattr:{}={}", key, shown));
+    }
+    std::sort(xattrs.begin(), xattrs.end());
+    xattrs.erase(std::unique(xattrs.begin(), xattrs.end()), xattrs.end());
+    for (const auto& x : xattrs) line += x;
+    out.push_back(line);
+  }
+  CHECK(r == ARCHIVE_EOF);
+  archive_read_free(a);
+  return out;
+}
+
 // One line per path below dir (sorted): type, mode, owner, size, mtime,
 // and content or link target. Skips the subtree named `skip`.
 inline void snapshot_into(const std::string& dir, const std::string& rel, const std::string& skip,

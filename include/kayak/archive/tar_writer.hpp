@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace kayak::archive {
 
@@ -27,13 +29,21 @@ public:
     int64_t mtime = 0;  // seconds since the epoch
     uint32_t uid = 0;
     uint32_t gid = 0;
+    // Extended attributes (name, value), written as pax SCHILY.xattr records.
+    std::vector<std::pair<std::string, std::string>> xattrs = {};
   };
+  // Directory names get a trailing "/" (as Docker writes them).
   void add_directory(std::string_view name, const Meta& meta);
   void add_file(std::string_view name, std::string_view content, const Meta& meta);
   // Streams `size` bytes from reader; throws if it yields more or fewer.
   void add_file(std::string_view name, Reader& content, uint64_t size, const Meta& meta);
   void add_symlink(std::string_view name, std::string_view target, const Meta& meta);
-  // Writes the end-of-archive blocks; the destructor does not.
+  // A hardlink to an entry written earlier in this archive.
+  void add_hardlink(std::string_view name, std::string_view target, const Meta& meta);
+  // A fifo (S_IFIFO) or a character/block device (S_IFCHR/S_IFBLK) with rdev.
+  void add_node(std::string_view name, uint32_t type, uint64_t rdev, const Meta& meta);
+  // Writes the end-of-archive blocks; the destructor does not (an
+  // unfinished archive is abandoned, its buffered tail discarded).
   void finish();
 
 private:

@@ -21,6 +21,7 @@ struct HistoryEntry {
 
 struct ImageConfig {
   json::Value doc;  // the whole config document, as received
+  std::string what = "image config";  // names the document in errors
 
   // rootfs.diff_ids; throws when rootfs.type is not "layers" or a diff_id is
   // not a sha256 digest.
@@ -42,9 +43,15 @@ std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids);
 
 // Parses a Dockerfile-style change ("CMD [\"x\"]", "ENV A=b", "WORKDIR /w",
 // "EXPOSE 80", "ENTRYPOINT ...", "USER u", "LABEL k=v", "VOLUME /v",
-// "STOPSIGNAL SIGTERM", "ONBUILD ..."), as `import -c` and `commit -c` take,
-// and applies it to a container config object. Throws on unknown
-// instructions with Docker's message ("... is not a valid change command").
+// "STOPSIGNAL SIGTERM", "ONBUILD ...", "HEALTHCHECK ..."), as `import -c`
+// and `commit -c` take, and applies it to a container config object (a null
+// becomes an object). Throws on unknown instructions with Docker's message
+// ("foo is not a valid change command").
 void apply_change(json::Value& container_config, std::string_view change);
+// All of a command's -c changes at once, as Docker applies them: every
+// change is checked before any is applied (the config is left untouched on
+// error), and ENTRYPOINT clears the old Cmd unless one of these changes set
+// a CMD, so `-c 'CMD ["a"]' -c 'ENTRYPOINT ["b"]'` keeps both.
+void apply_changes(json::Value& container_config, const std::vector<std::string>& changes);
 
 }  // namespace kayak::image

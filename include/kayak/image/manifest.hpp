@@ -35,6 +35,7 @@ struct Platform {
   std::string architecture;  // "amd64"
   std::string variant;       // "v8", often empty
   std::string os_version;
+  std::vector<std::string> os_features;
 
   std::string str() const;   // "linux/amd64" or "linux/arm64/v8"
   bool operator==(const Platform&) const = default;
@@ -42,8 +43,16 @@ struct Platform {
 
 // The platform of this machine in OCI terms (GOARCH names: amd64, arm64, ...).
 Platform host_platform();
-// "linux/arm64/v8" -> Platform; throws on a malformed string.
+// The Linux platform for a uname(2) machine name: "x86_64" -> linux/amd64,
+// "aarch64" -> linux/arm64/v8, "armv7l" -> linux/arm/v7, "i686" -> linux/386.
+Platform platform_for_machine(std::string_view machine);
+// "linux/arm64/v8" -> Platform; throws on a malformed string. Accepts the
+// usual aliases (x86_64, aarch64, armhf, i386) and one-part forms ("linux",
+// "arm64"), as Docker's --platform does.
 Platform parse_platform(std::string_view text);
+// Canonical spelling: lower case, GOARCH names, "8" -> "v8", arm without a
+// variant -> v7. arm64's variant is kept (empty and v8 are both matched).
+Platform normalize_platform(Platform platform);
 
 struct Descriptor {
   std::string media_type;
@@ -52,6 +61,7 @@ struct Descriptor {
   std::vector<std::string> urls;
   json::Value annotations;  // object or null
   std::optional<Platform> platform;
+  std::string artifact_type;
 
   json::Value to_json() const;
 };
@@ -62,6 +72,8 @@ struct Manifest {
   Descriptor config;
   std::vector<Descriptor> layers;
   json::Value annotations;
+  std::string artifact_type;
+  std::optional<Descriptor> subject;
 
   json::Value to_json() const;
 };
@@ -71,6 +83,8 @@ struct Index {
   std::string media_type;
   std::vector<Descriptor> manifests;
   json::Value annotations;
+  std::string artifact_type;
+  std::optional<Descriptor> subject;
 
   json::Value to_json() const;
 };
@@ -87,8 +101,12 @@ Index index_from_json(const json::Value& doc, std::string_view what = "index");
 Descriptor descriptor_from_json(const json::Value& doc, std::string_view what);
 
 // The manifest in `index` for `want`: entries with platform unknown/unknown
-// (attestations) are skipped; a variant is matched when given. Throws an
-// error listing the platforms available when none matches.
+// (attestations) are skipped; a variant is matched when given (an exact
+// variant first, then an older compatible one: arm/v6 runs on arm/v7; for
+// arm64 no variant means v8). Entries without a platform match anything but
+// rank last. Throws an error listing the platforms available when none
+// matches: `no image found in manifest list for architecture "arm", variant
+// "v7", OS "linux"; available: linux/amd64, linux/arm64/v8`.
 const Descriptor& choose_platform(const Index& index, const Platform& want);
 
 }  // namespace kayak::image

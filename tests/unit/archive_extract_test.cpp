@@ -671,3 +671,48 @@ TEST_CASE("extract: errors from the reader propagate as themselves") {
   Failing in;
   CHECK_THROWS_WITH_AS(extract_tar(in, box.dest, {}), "connection reset", Error);
 }
+
+// ---- raw headers: names assembled by the tar reader itself ----
+
+TEST_CASE("extract: raw headers with escaping prefixes, GNU long names and pax paths") {
+  using test::pax_header;
+  using test::raw_entry;
+  Sandbox box;
+  std::string tar = raw_entry({.name = "sentinel", .data = "via prefix", .prefix = "../.."}) +
+                    raw_entry({.name = "././@LongLink", .type = 'L', .data = std::string("../../outside/gnu") + '\0'}) +
+                    raw_entry({.name = "harmless", .data = "via gnu long name"}) +
+                    pax_header({{"path", "../../../outside/pax"}}) + raw_entry({.name = "harmless2", .data = "via pax"}) +
+                    pax_header({{"linkpath", "../../sentinel"}}) + raw_entry({.name = "hl", .type = '1', .linkname = "x"}) +
+                    // libarchive ignores a pax linkpath when the ustar field is empty: a
+                    // nameless link, skipped.
+                    pax_header({{"linkpath", "../../sentinel"}}) + raw_entry({.name = "hl2", .type = '1'}) +
+                    test::end_of_archive();
+  box.extract(tar);
+  CHECK(fs::read_file(box.in("sentinel")) == "via prefix");
+  // The pax linkpath "../../sentinel" is the sentinel inside.
+  CHECK(lstat_of(box.in("hl")).st_ino == lstat_of(box.in("sentinel")).st_ino);
+  CHECK(lstat_of(box.sentinel).st_nlink == 1);
+  CHECK(fs::read_file(box.in("outside/gnu")) == "via gnu long name");
+  CHECK(fs::read_file(box.in("outside/pax")) == "via pax");
+  box.check_outside_untouched();
+}
+
+TEST_CASE("extract: a hardlink entry carrying data never writes into its target") {
+  using test::raw_entry;
+  Sandbox box;
+  std::string tar = raw_entry({.name = "a", .data = "original"}) +
+                    raw_entry({.name = "h", .type = '1', .data = "pwned", .linkname = "a"}) +
+                    raw_entry({.name = "z", .data = "after"}) + test::end_of_archive();
+  box.extract(tar);
+  CHECK(fs::read_file(box.in("a")) == "original");
+  CHECK(lstat_of(box.in("h")).st_ino == lstat_of(box.in("a")).st_ino);
+  CHECK(fs::read_file(box.in("z")) == "after");
+}
+
+TEST_CASE("extract: a header claiming more data than the stream has") {
+  using test::raw_entry;
+  Sandbox box;
+  std::string tar = raw_entry({.name = "big", .data = "only this", .size = 1 << 20});
+  CHECK_THROWS_AS(box.extract(tar), Error);
+  box.check_outside_untouched();
+}

@@ -122,6 +122,58 @@ private:
   dev_t rdev_ = 0;
 };
 
+// One raw 512-byte ustar header (plus data padded to 512), for the
+// nastiest cases: fields exactly as given, checksum computed, nothing
+// normalized by a library.
+struct RawEntry {
+  std::string name = {};
+  char type = '0';
+  std::string data = {};
+  std::string linkname = {};
+  std::string prefix = {};
+  uint64_t size = UINT64_MAX;  // default: data.size()
+  mode_t mode = 0644;
+};
+
+inline std::string raw_entry(const RawEntry& e) {
+  std::string h(512, '\0');
+  auto put = [&](size_t off, size_t len, const std::string& v) { h.replace(off, std::min(len, v.size()), v.substr(0, len)); };
+  auto octal = [&](size_t off, size_t len, uint64_t v) { put(off, len, fmt::format("{:0{}o}", v, len - 1)); };
+  uint64_t size = e.size == UINT64_MAX ? e.data.size() : e.size;
+  put(0, 100, e.name);
+  octal(100, 8, e.mode);
+  octal(108, 8, 0);
+  octal(116, 8, 0);
+  octal(124, 12, size);
+  octal(136, 12, 1000000000);
+  h[156] = e.type;
+  put(157, 100, e.linkname);
+  put(257, 6, std::string("ustar\0", 6));
+  put(263, 2, "00");
+  put(345, 155, e.prefix);
+  put(148, 8, "        ");
+  unsigned sum = 0;
+  for (unsigned char c : h) sum += c;
+  put(148, 8, fmt::format("{:06o}", sum) + std::string("\0 ", 2));
+  std::string data = e.data;
+  data.resize((data.size() + 511) / 512 * 512, '\0');
+  return h + data;
+}
+
+// A pax extended header ('x') carrying the given records.
+inline std::string pax_header(const std::vector<std::pair<std::string, std::string>>& records) {
+  std::string body;
+  for (const auto& [k, v] : records) {
+    std::string rec = " " + k + "=" + v + "\n";
+    size_t len = rec.size() + 1;
+    while (std::to_string(len).size() + rec.size() != len) ++len;
+    body += std::to_string(len) + rec;
+  }
+  return raw_entry({.name = "PaxHeaders/x", .type = 'x', .data = body});
+}
+
+inline std::string end_of_archive() { return std::string(1024, '\0'); }
+
 // A tar read back with libarchive: one line per entry describing
 // everything a layer carries (type, mode, owner, mtime, size, content,
 // link target, xattrs), in archive order.

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 namespace kayak::archive {
@@ -258,7 +259,9 @@ private:
                      const char* raw_target) {
     std::string target = detail::clean_entry_path(raw_target);
     if (target == path) return;  // a link to itself: nothing to do
-    auto [target_parent, target_name] = detail::split_entry_path(target);
+    // Named variables, not a structured binding: the lambda captures them.
+    std::string target_parent, target_name;
+    std::tie(target_parent, target_name) = detail::split_entry_path(target);
     auto link = [&]() -> int {
       // The target's directory is resolved inside the root, and linkat
       // without AT_SYMLINK_FOLLOW links a symlink itself: whatever the

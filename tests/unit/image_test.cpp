@@ -551,3 +551,161 @@ TEST_CASE("config: chain IDs follow the OCI spec") {
   CHECK(ab == sha256_digest(kDigestA + " " + kDigestB));
   CHECK_THROWS_AS(image::chain_ids({kDigestA, "sha256:nope"}), Error);
 }
+
+// ---- changes (import -c / commit -c) -----------------------------------
+
+namespace {
+
+json::Value changed(std::vector<std::string> changes, json::Value config = json::Value::object()) {
+  image::apply_changes(config, changes);
+  return config;
+}
+
+std::string changed_json(std::vector<std::string> changes, json::Value config = json::Value::object()) {
+  return json::dump(changed(std::move(changes), std::move(config)));
+}
+
+std::string change_error(std::vector<std::string> changes, json::Value config = json::Value::object()) {
+  try {
+    image::apply_changes(config, changes);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("change: CMD and ENTRYPOINT in exec and shell form") {
+  CHECK(changed_json({R"(CMD ["nginx", "-g", "daemon off;"])"}) == R"({"Cmd":["nginx","-g","daemon off;"]})");
+  CHECK(changed_json({"CMD echo \"hi there\""}) == R"({"Cmd":["/bin/sh","-c","echo \"hi there\""]})");
+  CHECK(changed_json({"cmd [\"lower\"]"}) == R"({"Cmd":["lower"]})");
+  // Not a JSON list of strings: shell form, as Docker does.
+  CHECK(changed_json({"CMD [not json"}) == R"({"Cmd":["/bin/sh","-c","[not json"]})");
+  CHECK(changed_json({R"(CMD ["a", 1])"}) == R"({"Cmd":["/bin/sh","-c","[\"a\", 1]"]})");
+  CHECK(changed_json({"CMD []"}) == R"({"Cmd":[]})");
+  CHECK(changed_json({"ENTRYPOINT top -b"}) == R"({"Entrypoint":["/bin/sh","-c","top -b"]})");
+  CHECK(change_error({"CMD"}) == "CMD requires at least one argument");
+  CHECK(change_error({"CMD --help"}) == "unknown flag: help");
+  CHECK(changed_json({R"(CMD ["--help"])"}) == R"({"Cmd":["--help"]})");
+}
+
+TEST_CASE("change: ENTRYPOINT clears an old Cmd unless the same changes set one") {
+  json::Value base = json::parse(R"({"Cmd":["old"],"Entrypoint":["x"]})");
+  CHECK(changed_json({R"(ENTRYPOINT ["new"])"}, base) == R"({"Entrypoint":["new"]})");
+  CHECK(changed_json({R"(CMD ["a"])", R"(ENTRYPOINT ["b"])"}, base) == R"({"Cmd":["a"],"Entrypoint":["b"]})");
+  CHECK(changed_json({R"(ENTRYPOINT ["b"])", R"(CMD ["a"])"}, base) == R"({"Cmd":["a"],"Entrypoint":["b"]})");
+  // One change at a time: each call is its own set of changes.
+  json::Value one = base;
+  image::apply_change(one, R"(CMD ["a"])");
+  image::apply_change(one, R"(ENTRYPOINT ["b"])");
+  CHECK(json::dump(one) == R"({"Entrypoint":["b"]})");
+}
+
+TEST_CASE("change: ENV forms, quoting, replacement and expansion") {
+  CHECK(changed_json({"ENV A=b C=d"}) == R"({"Env":["A=b","C=d"]})");
+  CHECK(changed_json({"ENV A b c"}) == R"({"Env":["A=b c"]})");
+  CHECK(changed_json({R"(ENV MSG="hello world" X='a b' Y=c\ d)"}) == R"({"Env":["MSG=hello world","X=a b","Y=c d"]})");
+  CHECK(changed_json({"ENV A=1", "ENV A=2"}) == R"({"Env":["A=2"]})");
+  json::Value base = json::parse(R"({"Env":["PATH=/usr/bin","HOME=/root"]})");
+  CHECK(changed_json({"ENV PATH=$PATH:/opt/bin"}, base) == R"({"Env":["PATH=/usr/bin:/opt/bin","HOME=/root"]})");
+  CHECK(changed_json({"ENV P=${HOME}/x Q='$HOME' R=\"$HOME\" S=\\$HOME"}, base) ==
+        R"({"Env":["PATH=/usr/bin","HOME=/root","P=/root/x","Q=$HOME","R=/root","S=$HOME"]})");
+  CHECK(changed_json({"ENV D=${NOPE:-dflt} E=${HOME:+set} F=${NOPE:+set}"}, base) ==
+        R"({"Env":["PATH=/usr/bin","HOME=/root","D=dflt","E=set","F="]})");
+  // Pairs in one ENV see the variables from before it.
+  CHECK(changed_json({"ENV A=1 B=$A"}) == R"({"Env":["A=1","B="]})");
+  CHECK(changed_json({"ENV A=1", "ENV B=$A"}) == R"({"Env":["A=1","B=1"]})");
+  CHECK(changed_json({"ENV A=1 \\\n    B=2"}) == R"({"Env":["A=1","B=2"]})");
+  CHECK(change_error({"ENV"}) == "ENV requires at least one argument");
+  CHECK(change_error({"ENV A"}) == "ENV must have two arguments");
+  CHECK(change_error({"ENV =x"}) == "ENV names can not be blank");
+  CHECK(change_error({"ENV A=b C"}) == "Syntax error - can't find = in \"C\". Must be of the form: name=value");
+  CHECK(change_error({"ENV A=\"open"}) == "unexpected end of statement while looking for matching double-quote");
+  CHECK(change_error({"ENV A=\"${NOPE:?must be set}\""}) == "NOPE: must be set");
+  CHECK(change_error({"ENV A=${NOPE?}"}) == "NOPE: is not allowed to be unset");
+  CHECK(change_error({"ENV A=${NOPE"}) == "syntax error: missing '}'");
+}
+
+TEST_CASE("change: EXPOSE and VOLUME build sorted sets") {
+  CHECK(changed_json({"EXPOSE 80"}) == R"({"ExposedPorts":{"80/tcp":{}}})");
+  CHECK(changed_json({"EXPOSE 80/udp 443 8000-8002/TCP"}) ==
+        R"({"ExposedPorts":{"443/tcp":{},"80/udp":{},"8000/tcp":{},"8001/tcp":{},"8002/tcp":{}}})");
+  CHECK(changed_json({"EXPOSE 80", "EXPOSE 80 53/udp"}) == R"({"ExposedPorts":{"53/udp":{},"80/tcp":{}}})");
+  CHECK(change_error({"EXPOSE 80/foo"}) == "invalid proto: foo");
+  CHECK(change_error({"EXPOSE http"}) == "invalid containerPort: http");
+  CHECK(change_error({"EXPOSE 70000"}) == "invalid containerPort: 70000");
+  CHECK(change_error({"EXPOSE 90-80"}) == "invalid range specified for container port: 90-80");
+  CHECK(change_error({"EXPOSE"}) == "EXPOSE requires at least one argument");
+
+  CHECK(changed_json({R"(VOLUME ["/data", "/b"])"}) == R"({"Volumes":{"/b":{},"/data":{}}})");
+  CHECK(changed_json({"VOLUME /v /a"}) == R"({"Volumes":{"/a":{},"/v":{}}})");
+  CHECK(change_error({"VOLUME"}) == "VOLUME requires at least one argument");
+  CHECK(change_error({R"(VOLUME [""])"}) == "VOLUME specified can not be an empty string");
+}
+
+TEST_CASE("change: WORKDIR, USER, LABEL, STOPSIGNAL, ONBUILD") {
+  CHECK(changed_json({"WORKDIR /w"}) == R"({"WorkingDir":"/w"})");
+  CHECK(changed_json({"WORKDIR /w", "WORKDIR sub", "WORKDIR ../x/./y"}) == R"({"WorkingDir":"/w/x/y"})");
+  CHECK(changed_json({"WORKDIR rel"}) == R"({"WorkingDir":"/rel"})");
+  CHECK(changed_json({"ENV D=/data", "WORKDIR $D/app"}) == R"({"Env":["D=/data"],"WorkingDir":"/data/app"})");
+  CHECK(change_error({"WORKDIR"}) == "WORKDIR requires exactly one argument");
+
+  CHECK(changed_json({"USER nobody:nogroup"}) == R"({"User":"nobody:nogroup"})");
+
+  CHECK(changed_json({R"(LABEL b=2 a="x y" "c d"=e)"}) == R"({"Labels":{"a":"x y","b":"2","c d":"e"}})");
+  CHECK(changed_json({"LABEL maintainer Jane Doe"}) == R"({"Labels":{"maintainer":"Jane Doe"}})");
+  CHECK(change_error({"LABEL =x"}) == "LABEL names can not be blank");
+
+  CHECK(changed_json({"STOPSIGNAL SIGQUIT"}) == R"({"StopSignal":"SIGQUIT"})");
+  CHECK(changed_json({"STOPSIGNAL 9"}) == R"({"StopSignal":"9"})");
+  CHECK(changed_json({"STOPSIGNAL SIGRTMIN+3"}) == R"({"StopSignal":"SIGRTMIN+3"})");
+  CHECK(change_error({"STOPSIGNAL SIGFOO"}) == "Invalid signal: SIGFOO");
+  CHECK(change_error({"STOPSIGNAL 0"}) == "Invalid signal: 0");
+
+  CHECK(changed_json({"ONBUILD RUN make", "ONBUILD COPY --chown=1 . /src"}) ==
+        R"({"OnBuild":["RUN make","COPY --chown=1 . /src"]})");
+  CHECK(change_error({"ONBUILD ONBUILD RUN x"}) == "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+  CHECK(change_error({"ONBUILD from x"}) == "FROM isn't allowed as an ONBUILD trigger");
+}
+
+TEST_CASE("change: HEALTHCHECK") {
+  CHECK(changed_json({"HEALTHCHECK NONE"}) == R"({"Healthcheck":{"Test":["NONE"]}})");
+  CHECK(changed_json({"HEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD curl -f http://x/"}) ==
+        R"({"Healthcheck":{"Test":["CMD-SHELL","curl -f http://x/"],"Interval":90000000000,"Timeout":500000000,"Retries":3}})");
+  CHECK(changed_json({R"(HEALTHCHECK CMD ["/bin/check", "-q"])"}) == R"({"Healthcheck":{"Test":["CMD","/bin/check","-q"]}})");
+  CHECK(change_error({"HEALTHCHECK --interval=1us CMD x"}) == "Interval \"interval\" cannot be less than 1ms");
+  CHECK(change_error({"HEALTHCHECK --interval=soon CMD x"}) == "time: invalid duration \"soon\"");
+  CHECK(change_error({"HEALTHCHECK --bogus=1 CMD x"}) == "unknown flag: bogus");
+  CHECK(change_error({"HEALTHCHECK RUN x"}) == "Unknown type \"RUN\" in HEALTHCHECK (try CMD)");
+  CHECK(change_error({"HEALTHCHECK CMD"}) == "Missing command after HEALTHCHECK CMD");
+  CHECK(change_error({"HEALTHCHECK NONE x"}) == "HEALTHCHECK NONE takes no arguments");
+}
+
+TEST_CASE("change: unknown instructions fail before anything changes") {
+  CHECK(change_error({"FOO x"}) == "foo is not a valid change command");
+  CHECK(change_error({"RUN apt-get update"}) == "run is not a valid change command");
+  CHECK(change_error({"FROM scratch"}) == "from is not a valid change command");
+  json::Value config = json::parse(R"({"Env":["A=1"]})");
+  CHECK_THROWS_WITH_AS(image::apply_changes(config, {"ENV A=2", "ADD x /"}), "add is not a valid change command", Error);
+  CHECK(json::dump(config) == R"({"Env":["A=1"]})");
+  // A failing change after a good one leaves the config as it was, too.
+  CHECK_THROWS_AS(image::apply_changes(config, {"ENV A=2", "EXPOSE nope"}), Error);
+  CHECK(json::dump(config) == R"({"Env":["A=1"]})");
+  CHECK_THROWS_WITH_AS(image::apply_change(config, "MAINTAINER me"), "maintainer is not a valid change command", Error);
+}
+
+TEST_CASE("change: fields land in Docker's order; blank changes do nothing") {
+  CHECK(changed_json({R"(CMD ["a"])", "ENV A=b", "USER u", "LABEL k=v", "WORKDIR /w", "EXPOSE 1"}) ==
+        R"({"User":"u","ExposedPorts":{"1/tcp":{}},"Env":["A=b"],"Cmd":["a"],"WorkingDir":"/w","Labels":{"k":"v"}})");
+  // Members kayak does not know keep their place; new ones go before the
+  // first later known member.
+  json::Value base = json::parse(R"({"Custom":1,"Cmd":["x"]})");
+  CHECK(changed_json({"ENV A=b"}, base) == R"({"Custom":1,"Env":["A=b"],"Cmd":["x"]})");
+  CHECK(changed_json({"", "  ", "# just a comment"}) == "{}");
+  json::Value null_config;
+  image::apply_change(null_config, "USER u");
+  CHECK(json::dump(null_config) == R"({"User":"u"})");
+  json::Value bad = json::Value::array();
+  CHECK_THROWS_AS(image::apply_change(bad, "USER u"), Error);
+}

@@ -45,7 +45,7 @@ std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids);
 // "EXPOSE 80", "ENTRYPOINT ...", "USER u", "LABEL k=v", "VOLUME /v",
 // "STOPSIGNAL SIGTERM", "ONBUILD ...", "HEALTHCHECK ..."), as `import -c`
 // and `commit -c` take, and applies it to a container config object (a null
-// becomes an object). Throws on unknown instructions with Docker's message
+// becomes an object when a change applies). Throws on unknown instructions with Docker's message
 // ("foo is not a valid change command").
 void apply_change(json::Value& container_config, std::string_view change);
 // All of a command's -c changes at once, as Docker applies them: every

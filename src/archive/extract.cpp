@@ -1,10 +1,9 @@
-// extract_tar: the tar entry loop. All path handling goes through RootDir
-// (extract_root.hpp); this file decides what each entry becomes and which
-// metadata it gets, in the order the kernel requires: owner, then xattrs
-// (chown drops security.capability), then mode (chown drops setuid), then
-// times; directories get mode and times last, after their content.
+// extract_tar: the tar entry loop, and what each entry becomes. All path
+// handling goes through RootDir (extract_root.hpp), all metadata through
+// MetadataWriter (extract_metadata.hpp).
 #include "kayak/archive/extract.hpp"
 
+#include "extract_metadata.hpp"
 #include "extract_root.hpp"
 #include "libarchive_io.hpp"
 
@@ -19,41 +18,19 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
-#include <map>
-#include <optional>
 #include <tuple>
-#include <unordered_map>
 
 namespace kayak::archive {
 
 namespace {
 
+using detail::MetadataWriter;
 using detail::RootDir;
+using detail::Target;
 
 constexpr std::string_view kWhiteoutPrefix = ".wh.";
 constexpr std::string_view kWhiteoutMetaPrefix = ".wh..wh.";
 constexpr std::string_view kOpaqueWhiteout = ".wh..wh..opq";
-
-// The thing an entry became: an open fd (regular files), or a name in a
-// directory (everything else; name "" is the directory itself).
-struct Target {
-  int fd = -1;
-  int dir_fd = -1;
-  std::string name;
-  bool is_symlink = false;
-};
-
-struct Owner {
-  uid_t uid;
-  gid_t gid;
-};
-
-struct DeferredDir {
-  std::string path;
-  mode_t mode;
-  timespec times[2];
-};
 
 const char* entry_pathname(struct archive_entry* e) {
   // In the C locale libarchive cannot convert UTF-8 pax names to the
@@ -72,22 +49,10 @@ const char* entry_hardlink(struct archive_entry* e) {
   return p ? p : archive_entry_hardlink_utf8(e);
 }
 
-std::string shown(const std::string& clean) { return clean.empty() ? "/" : clean; }
-
-timespec valid_time(time_t sec, long nsec) { return {sec, nsec >= 0 && nsec < 1000000000 ? nsec : 0}; }
-
-bool is_overlay_private_xattr(const char* name) {
-  // Overlay's own bookkeeping (opaque, redirect, origin, metacopy) in a
-  // layer would let it steer the mount; opaqueness is expressed by
-  // .wh..wh..opq entries instead.
-  return std::strncmp(name, "trusted.overlay.", 16) == 0 || std::strncmp(name, "user.overlay.", 13) == 0;
-}
-
-std::string id_range(uint64_t limit) { return limit == 0 ? "none" : fmt::format("0-{}", limit - 1); }
-
 class Extractor {
 public:
-  Extractor(const std::string& dest, const ExtractOptions& options) : root_(dest), opt_(options) {}
+  Extractor(const std::string& dest, const ExtractOptions& options)
+    : root_(dest), opt_(options), meta_(root_, opt_, result_) {}
 
   ExtractResult run(Reader& tar) {
     detail::ArchiveReadPtr a(archive_read_new());
@@ -109,8 +74,7 @@ public:
       ++result_.entries;
       extract_entry(entry);
     }
-    finish_directories();
-    report_xattr_failures();
+    meta_.finish();
     source.drain_rest();
     return std::move(result_);
   }
@@ -173,7 +137,7 @@ private:
     if (!fd) fail_errno("create {}", path);
     write_content(e, fd.get(), path);
     Target t{.fd = fd.get(), .dir_fd = dir_fd, .name = name};
-    apply_metadata(e, path, t, archive_entry_perm(e));
+    meta_.apply(e, path, t, archive_entry_perm(e));
     if (::close(fd.release()) != 0) fail_errno("close {}", path);
   }
 
@@ -213,7 +177,7 @@ private:
   void make_directory(struct archive_entry* e, const std::string& path, const std::string& parent,
                       const std::string& name) {
     int dir_fd = root_.dir(parent, true);
-    // Owner-only until finish_directories(): a read-only directory must
+    // Owner-only until MetadataWriter::finish(): a read-only directory must
     // still take its content when we are not root.
     if (::mkdirat(dir_fd, name.c_str(), 0700) != 0) {
       if (errno != EEXIST) fail_errno("create directory {}", path);
@@ -228,14 +192,16 @@ private:
       }
     }
     Target t{.dir_fd = dir_fd, .name = name};
-    apply_owner_and_xattrs(e, path, t);
-    defer_directory(e, path);
+    meta_.owner(e, path, t);
+    meta_.xattrs(e, path, t);
+    meta_.defer_directory(e, path);
   }
 
   void root_directory(struct archive_entry* e) {
     Target t{.dir_fd = root_.fd(), .name = ""};
-    apply_owner_and_xattrs(e, "", t);
-    defer_directory(e, "");
+    meta_.owner(e, "", t);
+    meta_.xattrs(e, "", t);
+    meta_.defer_directory(e, "");
   }
 
   void make_symlink(struct archive_entry* e, const std::string& path, const std::string& parent,
@@ -252,7 +218,7 @@ private:
       if (::symlinkat(target, dir_fd, name.c_str()) != 0) fail_errno("create symlink {}", path);
     }
     Target t{.dir_fd = dir_fd, .name = name, .is_symlink = true};
-    apply_metadata(e, path, t, 0);
+    meta_.apply(e, path, t, 0);
   }
 
   void make_hardlink(const std::string& path, const std::string& parent, const std::string& name,
@@ -269,7 +235,7 @@ private:
       int target_dir = target.empty() ? -1 : root_.try_dir(target_parent);
       struct stat st;
       if (target_dir < 0 || ::fstatat(target_dir, target_name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        fail("hardlink {} points to {}, which is not in the layer", path, shown(target));
+        fail("hardlink {} points to {}, which is not in the layer", path, detail::shown_path(target));
       }
       if (S_ISDIR(st.st_mode)) fail("hardlink {} points to directory {}", path, target);
       int dir_fd = root_.dir(parent, true);
@@ -298,7 +264,7 @@ private:
       fail_errno("create {} {}", kind_name(type), path);
     }
     Target t{.dir_fd = root_.dir(parent, true), .name = name};
-    apply_metadata(e, path, t, archive_entry_perm(e));
+    meta_.apply(e, path, t, archive_entry_perm(e));
   }
 
   // mknodat, replacing whatever has the name. False with errno on failure.
@@ -316,7 +282,7 @@ private:
       // The directory itself, through our own fd (the magic link is ours).
       std::string p = detail::fd_path(dir_fd);
       if (::setxattr(p.c_str(), opt_.opaque_xattr.c_str(), "y", 1, 0) != 0) {
-        fail_errno("mark directory {} opaque ({})", shown(parent), opt_.opaque_xattr);
+        fail_errno("mark directory {} opaque ({})", detail::shown_path(parent), opt_.opaque_xattr);
       }
       return;
     }
@@ -334,169 +300,16 @@ private:
       fail_errno("create whiteout {} (overlay whiteouts need root or a user namespace)", hidden_path);
     }
     Target t{.dir_fd = root_.dir(parent, true), .name = hidden};
-    apply_owner(e, hidden_path, t);
-    apply_mode_and_times(e, hidden_path, t, archive_entry_perm(e));
+    meta_.owner(e, hidden_path, t);
+    meta_.mode_and_times(e, hidden_path, t, archive_entry_perm(e));
   }
-
-  // ---- metadata ----
-
-  void apply_metadata(struct archive_entry* e, const std::string& path, const Target& t, mode_t mode) {
-    apply_owner_and_xattrs(e, path, t);
-    apply_mode_and_times(e, path, t, mode);
-  }
-
-  void apply_owner_and_xattrs(struct archive_entry* e, const std::string& path, const Target& t) {
-    apply_owner(e, path, t);
-    apply_xattrs(e, path, t);
-  }
-
-  std::optional<Owner> owner_for(struct archive_entry* e, const std::string& path) {
-    if (!opt_.chown || opt_.plain) return std::nullopt;
-    bool squashed = false;
-    auto check = [&](la_int64_t id, uint64_t limit, bool is_gid) -> uint32_t {
-      if (id >= 0 && static_cast<uint64_t>(id) < limit && static_cast<uint64_t>(id) < UINT32_MAX) {
-        return static_cast<uint32_t>(id);
-      }
-      if (opt_.out_of_range == OutOfRangeIds::Fail) {
-        fail("layer file {} is owned by {} {}, which is outside the available ID mapping ({})", shown(path),
-             is_gid ? "gid" : "uid", id, id_range(limit));
-      }
-      if (result_.squashed == 0 && !squashed) {
-        result_.first_squashed_path = shown(path);
-        result_.first_squashed_id = static_cast<uint64_t>(id);
-        result_.first_squashed_is_gid = is_gid;
-      }
-      squashed = true;
-      return 0;
-    };
-    Owner owner{check(archive_entry_uid(e), opt_.uid_limit, false), check(archive_entry_gid(e), opt_.gid_limit, true)};
-    if (squashed) ++result_.squashed;
-    return owner;
-  }
-
-  void apply_owner(struct archive_entry* e, const std::string& path, const Target& t) {
-    auto owner = owner_for(e, path);
-    if (!owner) return;
-    int rc = t.fd >= 0 ? ::fchown(t.fd, owner->uid, owner->gid)
-                       : ::fchownat(t.dir_fd, t.name.c_str(), owner->uid, owner->gid,
-                                    AT_SYMLINK_NOFOLLOW | (t.name.empty() ? AT_EMPTY_PATH : 0));
-    if (rc != 0) fail_errno("chown {} to {}:{}", shown(path), owner->uid, owner->gid);
-  }
-
-  void apply_xattrs(struct archive_entry* e, const std::string& path, const Target& t) {
-    if (!opt_.xattrs || opt_.plain || archive_entry_xattr_reset(e) == 0) return;
-    const char* key = nullptr;
-    const void* value = nullptr;
-    size_t size = 0;
-    std::string proc;
-    while (archive_entry_xattr_next(e, &key, &value, &size) == ARCHIVE_OK) {
-      if (is_overlay_private_xattr(key)) continue;
-      int rc;
-      if (t.fd >= 0) {
-        rc = ::fsetxattr(t.fd, key, value, size, 0);
-      } else {
-        if (proc.empty()) proc = detail::fd_path(t.dir_fd, t.name);
-        // The directory part is our own fd; the last component is the
-        // entry itself and is not followed (lsetxattr), except for ""
-        // where the path is the directory's magic link.
-        rc = t.name.empty() ? ::setxattr(proc.c_str(), key, value, size, 0)
-                            : ::lsetxattr(proc.c_str(), key, value, size, 0);
-      }
-      if (rc == 0) continue;
-      // Namespaces we may not write (trusted.*, security.* without the
-      // capability, user.* on symlinks): a warning, not a failed layer.
-      if (errno == EPERM || errno == ENOTSUP || errno == EACCES || errno == EINVAL) {
-        auto& failure = xattr_failures_[fmt::format("{} ({})", key, std::strerror(errno))];
-        if (failure.count++ == 0) failure.example = shown(path);
-        continue;
-      }
-      fail_errno("set xattr {} on {}", key, shown(path));
-    }
-  }
-
-  void apply_mode_and_times(struct archive_entry* e, const std::string& path, const Target& t, mode_t mode) {
-    if (opt_.plain) mode &= 0777;
-    if (!t.is_symlink) {
-      int rc = t.fd >= 0 ? ::fchmod(t.fd, mode & 07777)
-                         : ::fchmodat(t.dir_fd, t.name.c_str(), mode & 07777, AT_SYMLINK_NOFOLLOW);
-      if (rc != 0) fail_errno("chmod {}", path);
-    }
-    timespec times[2];
-    entry_times(e, times);
-    int rc = t.fd >= 0 ? ::futimens(t.fd, times) : ::utimensat(t.dir_fd, t.name.c_str(), times, AT_SYMLINK_NOFOLLOW);
-    if (rc != 0) fail_errno("set times of {}", path);
-  }
-
-  static void entry_times(struct archive_entry* e, timespec times[2]) {
-    times[1] = valid_time(archive_entry_mtime(e), archive_entry_mtime_nsec(e));
-    times[0] = archive_entry_atime_is_set(e) ? valid_time(archive_entry_atime(e), archive_entry_atime_nsec(e))
-                                             : times[1];
-  }
-
-  void defer_directory(struct archive_entry* e, const std::string& path) {
-    DeferredDir d{.path = path, .mode = archive_entry_perm(e), .times = {}};
-    if (opt_.plain) d.mode &= 0777;
-    entry_times(e, d.times);
-    // A directory listed twice gets the later entry's metadata.
-    auto [it, inserted] = deferred_index_.try_emplace(path, deferred_.size());
-    if (inserted) {
-      deferred_.push_back(std::move(d));
-    } else {
-      deferred_[it->second] = std::move(d);
-    }
-  }
-
-  // Directory modes and times, deepest first: writing content changed
-  // their mtimes, and a read-only parent must stay searchable until its
-  // children are done.
-  void finish_directories() {
-    auto depth = [](const std::string& p) { return p.empty() ? 0 : 1 + std::count(p.begin(), p.end(), '/'); };
-    std::stable_sort(deferred_.begin(), deferred_.end(),
-                     [&](const DeferredDir& a, const DeferredDir& b) { return depth(a.path) > depth(b.path); });
-    for (const auto& d : deferred_) {
-      root_.new_entry();
-      if (d.path.empty()) {
-        std::string p = detail::fd_path(root_.fd());
-        if (::chmod(p.c_str(), d.mode) != 0) fail_errno("chmod /");
-        if (::utimensat(AT_FDCWD, p.c_str(), d.times, 0) != 0) fail_errno("set times of /");
-        continue;
-      }
-      auto [parent, name] = detail::split_entry_path(d.path);
-      int dir_fd = root_.try_dir(parent);
-      struct stat st;
-      // Replaced by a non-directory later in the tar: nothing to do.
-      if (dir_fd < 0 || ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) {
-        continue;
-      }
-      if (::fchmodat(dir_fd, name.c_str(), d.mode, AT_SYMLINK_NOFOLLOW) != 0) fail_errno("chmod {}", d.path);
-      if (::utimensat(dir_fd, name.c_str(), d.times, AT_SYMLINK_NOFOLLOW) != 0) fail_errno("set times of {}", d.path);
-    }
-  }
-
-  void report_xattr_failures() {
-    for (const auto& [what, failure] : xattr_failures_) {
-      if (failure.count == 1) {
-        result_.warnings.push_back(fmt::format("could not set xattr {} on {}", what, failure.example));
-      } else {
-        result_.warnings.push_back(
-          fmt::format("could not set xattr {} on {} files, e.g. {}", what, failure.count, failure.example));
-      }
-    }
-  }
-
-  struct XattrFailure {
-    uint64_t count = 0;
-    std::string example;
-  };
 
   RootDir root_;
   const ExtractOptions& opt_;
+  ExtractResult result_;
+  MetadataWriter meta_;
   struct archive* archive_ = nullptr;
   detail::ReaderSource* source_ = nullptr;
-  ExtractResult result_;
-  std::vector<DeferredDir> deferred_;
-  std::unordered_map<std::string, size_t> deferred_index_;
-  std::map<std::string, XattrFailure> xattr_failures_;
 };
 
 }  // namespace

@@ -16,8 +16,11 @@ Compression detect_compression(const void* data, size_t size);
 const char* compression_name(Compression c);  // "none", "gzip", "bzip2", "xz", "zstd"
 
 // Yields the decompressed bytes of `inner`, whatever of the formats above it
-// is in (plain data passes through). A truncated or corrupt stream throws
-// kayak::Error naming `name`.
+// is in (plain data passes through untouched). Streams: memory use does not
+// grow with the data. Concatenated gzip members are read as one stream, as
+// gzip does; bytes after the last member that do not start another are
+// ignored. A truncated or corrupt stream throws kayak::Error naming `name`;
+// errors from `inner` propagate as they are.
 class DecompressingReader : public Reader {
 public:
   DecompressingReader(Reader& inner, std::string name);

@@ -57,8 +57,14 @@ struct ExtractResult {
 };
 
 // Extracts the (uncompressed) tar stream into dest_dir, which must exist.
-// Throws kayak::Error on malformed tars or failures; the caller removes a
-// partly extracted directory.
+// Entry names are resolved as the kernel does under RESOLVE_IN_ROOT: ".."
+// and absolute names stay inside dest_dir ("../x" lands at "x"), symlinks
+// are stored as written but never followed out of it, hardlinks must name
+// a file already extracted. A dangling symlink used as a directory, a
+// hardlink to a missing target or to a directory, a truncated or corrupt
+// tar: kayak::Error, and the caller removes the partly extracted
+// directory. The stream is read to its end (padding after the tar's end
+// marker included), so a hashing reader underneath sees every byte.
 ExtractResult extract_tar(Reader& tar, const std::string& dest_dir, const ExtractOptions& options);
 
 }  // namespace kayak::archive

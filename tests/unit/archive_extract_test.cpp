@@ -716,3 +716,38 @@ TEST_CASE("extract: a header claiming more data than the stream has") {
   CHECK_THROWS_AS(box.extract(tar), Error);
   box.check_outside_untouched();
 }
+
+TEST_CASE("extract: a directory replaced by a symlink redirects later entries (no stale cached directory)") {
+  Sandbox box;
+  std::string tar = TarBuilder()
+                      .dir("c/b")
+                      .dir("a/b")
+                      .file("a/b/f1", "one")
+                      .symlink("a", "c")
+                      .file("a/b/f2", "two")
+                      .finish();
+  box.extract(tar);
+  CHECK(link_target(box.in("a")) == "c");
+  CHECK(fs::read_file(box.in("c/b/f2")) == "two");
+  CHECK_FALSE(exists(box.in("c/b/f1")));
+  box.check_outside_untouched();
+}
+
+TEST_CASE("extract: many and deep directories") {
+  Sandbox box;
+  TarBuilder b;
+  std::string deep;
+  for (int i = 0; i < 300; ++i) {
+    deep += "d" + std::to_string(i % 10) + "/";
+    b.file(deep + "f", std::to_string(i));
+  }
+  for (int i = 0; i < 600; ++i) b.file("wide/" + std::to_string(i) + "/f", "w");
+  for (int i = 0; i < 600; i += 7) b.file("wide/" + std::to_string(i) + "/g", "again");
+  b.dir("d0", {.mode = 0500});
+  b.file("d0", "replaces the whole deep tree");
+  auto result = box.extract(b.finish());
+  CHECK(fs::read_file(box.in("wide/599/f")) == "w");
+  CHECK(fs::read_file(box.in("wide/595/g")) == "again");
+  CHECK(fs::read_file(box.in("d0")) == "replaces the whole deep tree");
+  box.check_outside_untouched();
+}

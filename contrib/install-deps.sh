@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Install what kayak needs to build, run and test, from Debian's packages.
+# Only packages that are missing are installed, so a second run is quiet
+# and needs no network.
+#
+#   contrib/install-deps.sh          build and runtime dependencies
+#   contrib/install-deps.sh --test   also interop and benchmark tools
+#                                    (skopeo, podman, hyperfine)
+set -euo pipefail
+
+build_deps=(meson ninja-build g++ pkg-config
+            libseccomp-dev libcap-dev libyajl-dev libarchive-dev
+            libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev)
+# busybox-static makes the default image; python3 builds hostile tars in the
+# system tests; util-linux gives runuser and script; passwd gives useradd.
+runtime_deps=(uidmap busybox-static fuse-overlayfs
+              tar gzip zstd xz-utils bzip2)
+test_deps=(bats python3 util-linux passwd)
+extra_deps=(skopeo podman hyperfine)
+
+want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
+case "${1:-}" in
+    --test) want+=("${extra_deps[@]}") ;;
+    "") ;;
+    -h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${want[@]}"; do
+    # dpkg -s succeeds for removed-but-configured packages too; ask for the
+    # status word instead.
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    [[ $status == installed ]] || missing+=("$pkg")
+done
+((${#missing[@]} == 0)) && exit 0
+
+if ((EUID == 0)); then
+    sudo=()
+elif command -v sudo >/dev/null; then
+    sudo=(sudo)
+else
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run this script as root or install sudo" >&2
+    exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y)
+"${apt[@]}" update >/dev/null
+"${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "utf8.hpp"
 
@@ -47,7 +49,8 @@ std::string verb_string(char32_t verb) {
   return s;
 }
 
-void quote_rune_into(std::string& out, char32_t r, char quote) {
+// strconv's quoting of one rune; ascii_only is %+q (QuoteToASCII).
+void quote_rune_into(std::string& out, char32_t r, char quote, bool ascii_only = false) {
   switch (r) {
   case '\a': out += "\\a"; return;
   case '\b': out += "\\b"; return;
@@ -62,25 +65,47 @@ void quote_rune_into(std::string& out, char32_t r, char quote) {
   if (r == static_cast<char32_t>(quote)) {
     out += '\\';
     out += quote;
-  } else if (r < 0x20 || r == 0x7f) {
+  } else if (r < 0x80 && is_printable_rune(r)) {
+    out += static_cast<char>(r);
+  } else if (r < 0x80) {
     out += fmt::format("\\x{:02x}", static_cast<unsigned>(r));
-  } else if (r >= 0x80 && r < 0xa0) {
-    out += fmt::format("\\u{:04x}", static_cast<unsigned>(r));
   } else if (r > 0x10ffff) {
     out += "\\ufffd";
-  } else {
+  } else if (is_printable_rune(r) && !ascii_only) {
     append_utf8(out, r);
+  } else if (r < 0x10000) {
+    out += fmt::format("\\u{:04x}", static_cast<unsigned>(r));
+  } else {
+    out += fmt::format("\\U{:08x}", static_cast<unsigned>(r));
   }
 }
 
-std::string quote_rune(int64_t r) {
+std::string quote_rune(int64_t r, bool ascii_only) {
   std::string out = "'";
   if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r < 0xe000)) {
     out += "\\ufffd";  // Go quotes an invalid rune as the replacement char
   } else {
-    quote_rune_into(out, static_cast<char32_t>(r), '\'');
+    quote_rune_into(out, static_cast<char32_t>(r), '\'', ascii_only);
   }
   out += "'";
+  return out;
+}
+
+std::string quote_string(std::string_view text, bool ascii_only) {
+  std::string out = "\"";
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t len = 0;
+    char32_t r = decode_utf8(text.substr(i), len);
+    if (r == kInvalidRune) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      i += 1;
+      continue;
+    }
+    quote_rune_into(out, r, '"', ascii_only);
+    i += len;
+  }
+  out += "\"";
   return out;
 }
 
@@ -133,8 +158,17 @@ public:
       pad(out_, s, spec);
       return;
     }
-    case 'q': pad(out_, quote_rune(n), spec); return;
-    case 'U': pad(out_, fmt::format("U+{:04X}", static_cast<uint64_t>(n)), spec); return;
+    case 'q': pad(out_, quote_rune(n, spec.plus), spec); return;
+    case 'U': {
+      std::string u = fmt::format("U+{:04X}", static_cast<uint64_t>(n));
+      if (spec.sharp && n >= 0 && n <= 0x10ffff && is_printable_rune(static_cast<char32_t>(n))) {
+        u += " '";
+        append_utf8(u, static_cast<char32_t>(n));
+        u += "'";
+      }
+      pad(out_, u, spec);
+      return;
+    }
     default: bad_verb(spec, v);
     }
   }
@@ -194,13 +228,16 @@ public:
   void string(const std::string& s, const Spec& spec, const json::Value& v) {
     switch (spec.verb) {
     case 'v':
-      if (spec.sharp) return pad(out_, go_quote(s), spec);
+      if (spec.sharp) return pad(out_, quote_string(s, false), spec);
       [[fallthrough]];
     case 's': pad(out_, truncate_runes(s, spec.prec), spec); return;
-    case 'q': pad(out_, go_quote(truncate_runes(s, spec.prec)), spec); return;
+    case 'q': pad(out_, quote_string(truncate_runes(s, spec.prec), spec.plus), spec); return;
     case 'x': case 'X': {
       std::string hex;
-      for (unsigned char c : s) hex += spec.verb == 'x' ? fmt::format("{:02x}", c) : fmt::format("{:02X}", c);
+      for (unsigned char c : s) {
+        if (spec.space && !hex.empty()) hex += ' ';  // "% x" separates bytes
+        hex += spec.verb == 'x' ? fmt::format("{:02x}", c) : fmt::format("{:02X}", c);
+      }
       pad(out_, hex, spec);
       return;
     }
@@ -291,23 +328,7 @@ std::string go_format_float(double d) {
   return std::string(buf, res.ptr);
 }
 
-std::string go_quote(std::string_view text) {
-  std::string out = "\"";
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t len = 0;
-    char32_t r = decode_utf8(text.substr(i), len);
-    if (r == kInvalidRune) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
-      i += 1;
-      continue;
-    }
-    quote_rune_into(out, r, '"');
-    i += len;
-  }
-  out += "\"";
-  return out;
-}
+std::string go_quote(std::string_view text) { return quote_string(text, false); }
 
 std::string go_type_name(const json::Value& value) {
   switch (value.type()) {
@@ -338,24 +359,27 @@ std::string go_sprintf(std::string_view format, const std::vector<json::Value>& 
   Printer printer(out);
   size_t arg = 0;
   size_t i = 0;
-  auto take_number = [&](int& target) {
+  // Go refuses widths and precisions beyond a million (BADWIDTH/BADPREC),
+  // which also keeps a template from allocating gigabytes of padding.
+  constexpr int64_t kMaxWidth = 1'000'000;
+  // Reads digits or a "*" argument; nullopt when absent or bad.
+  auto take_number = [&](const char* bad) -> std::optional<int64_t> {
     if (i < format.size() && format[i] == '*') {
       ++i;
-      if (arg < args.size() && args[arg].is_int()) {
-        target = static_cast<int>(args[arg++].as_int());
-      } else {
-        out += "%!(BADWIDTH)";
-        if (arg < args.size()) ++arg;
+      if (arg < args.size() && args[arg].is_int() && std::abs(args[arg].as_int()) <= kMaxWidth) {
+        return args[arg++].as_int();
       }
-      return;
+      out += bad;
+      if (arg < args.size()) ++arg;
+      return std::nullopt;
     }
-    if (i < format.size() && format[i] >= '0' && format[i] <= '9') {
-      target = 0;
-      while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
-        target = std::min(target * 10 + (format[i] - '0'), 1000000);
-        ++i;
-      }
+    if (i >= format.size() || format[i] < '0' || format[i] > '9') return std::nullopt;
+    int64_t n = 0;
+    while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
+      n = std::min<int64_t>(n * 10 + (format[i] - '0'), kMaxWidth);
+      ++i;
     }
+    return n;
   };
   while (i < format.size()) {
     size_t percent = format.find('%', i);
@@ -375,15 +399,25 @@ std::string go_sprintf(std::string_view format, const std::vector<json::Value>& 
       else if (c == '0') spec.zero = !spec.minus;
       else break;
     }
-    take_number(spec.width);
-    if (spec.width < 0 && spec.width != -1) {  // "*" with a negative value means left-justify
-      spec.minus = true;
-      spec.width = -spec.width;
+    if (auto width = take_number("%!(BADWIDTH)")) {
+      // A negative "*" width means left-justify.
+      if (*width < 0) {
+        spec.minus = true;
+        spec.zero = false;
+      }
+      spec.width = static_cast<int>(std::abs(*width));
     }
     if (i < format.size() && format[i] == '.') {
       ++i;
-      spec.prec = 0;
-      take_number(spec.prec);
+      bool star = i < format.size() && format[i] == '*';
+      auto prec = take_number("%!(BADPREC)");
+      if (prec && *prec < 0) {
+        out += "%!(BADPREC)";  // Go rejects a negative "*" precision
+        spec.prec = -1;
+      } else {
+        // "%.f" means precision 0; a bad "*" argument means none.
+        spec.prec = prec ? static_cast<int>(*prec) : (star ? -1 : 0);
+      }
     }
     if (i >= format.size()) {
       out += "%!(NOVERB)";

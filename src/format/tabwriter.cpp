@@ -1,8 +1,7 @@
-// Go's text/tabwriter layout. The recursion mirrors its format(): each call
-// finds the next block of lines that share a column at depth widths.size(),
-// sizes that column, and lays out the block's further columns recursively,
-// so a short line ends every column to its right (that is what keeps
-// unrelated paragraphs of output from aligning with each other).
+// Go's text/tabwriter layout. Its format() finds the next block of lines
+// that share a column, sizes that column, and lays out the block's further
+// columns the same way, so a short line ends every column to its right
+// (that is what keeps unrelated paragraphs of output from aligning).
 #include "kayak/format/tabwriter.hpp"
 
 #include <algorithm>
@@ -42,7 +41,7 @@ public:
   }
 
   std::string run() {
-    format(0, lines_.size());
+    format();
     return std::move(out_);
   }
 
@@ -50,25 +49,44 @@ private:
   // Whether line has a tab-terminated cell at `column` (its last cell never is).
   bool has_column(size_t line, size_t column) const { return column + 1 < lines_[line].size(); }
 
-  void format(size_t line0, size_t line1) {
-    size_t column = widths_.size();
-    for (size_t row = line0; row < line1; ++row) {
-      if (!has_column(row, column)) continue;
-      write_lines(line0, row);
-      line0 = row;
+  // Go's recursive format(), with an explicit stack so that a line with
+  // thousands of tabs cannot exhaust the call stack. Frame i lays out
+  // lines [line0, line1) at column i; widths_ holds the widths of the
+  // columns to its left.
+  void format() {
+    struct Frame {
+      size_t line0, line1, row;
+    };
+    std::vector<Frame> stack{{0, lines_.size(), 0}};
+    while (!stack.empty()) {
+      size_t top = stack.size() - 1;
+      size_t column = widths_.size();
+      Frame& f = stack[top];
+      while (f.row < f.line1 && !has_column(f.row, column)) ++f.row;
+      if (f.row >= f.line1) {
+        // No further block at this column: flush what is left and return
+        // to the caller, which resumes after the block it delegated.
+        write_lines(f.line0, f.line1);
+        stack.pop_back();
+        if (!stack.empty()) {
+          widths_.pop_back();
+          stack.back().line0 = stack.back().row;
+        }
+        continue;
+      }
+      write_lines(f.line0, f.row);
+      f.line0 = f.row;
+      // The block: consecutive lines that have this column.
       size_t width = options_.min_width;
-      for (; row < line1 && has_column(row, column); ++row) {
-        width = std::max(width, lines_[row][column].width + options_.padding);
+      size_t end = f.row;
+      for (; end < f.line1 && has_column(end, column); ++end) {
+        width = std::max(width, lines_[end][column].width + options_.padding);
       }
       widths_.push_back(width);
-      format(line0, row);
-      widths_.pop_back();
-      line0 = row;
-      // `row` is a line without this column; the loop's ++row skips it,
-      // which is right: it cannot start a new block here.
-      if (row >= line1) break;
+      size_t block_start = f.line0;
+      f.row = end;
+      stack.push_back({block_start, end, block_start});
     }
-    write_lines(line0, line1);
   }
 
   void write_lines(size_t line0, size_t line1) {

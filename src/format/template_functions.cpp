@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "kayak/format/go_print.hpp"
 #include "utf8.hpp"
@@ -94,13 +95,16 @@ Val fn_len(const std::vector<Val>& args) {
   }
 }
 
-int64_t index_arg(const Val& index, size_t length) {
+// Go checks x against the capacity, and reflect then rejects x == length
+// with its own message; `what` is "slice" or "string" for that message.
+int64_t index_arg(const Val& index, size_t length, std::string_view what) {
   if (!index.valid() || index.get().is_null()) call_error("cannot index slice/array with nil");
   if (!index.get().is_int()) {
     call_error(fmt::format("cannot index slice/array with type {}", go_type_name(index.get())));
   }
   int64_t x = index.get().as_int();
-  if (x < 0 || static_cast<uint64_t>(x) >= length) call_error(fmt::format("index out of range: {}", x));
+  if (x < 0 || static_cast<uint64_t>(x) > length) call_error(fmt::format("index out of range: {}", x));
+  if (static_cast<uint64_t>(x) == length && !what.empty()) call_error(fmt::format("reflect: {} index out of range", what));
   return x;
 }
 
@@ -123,13 +127,13 @@ Val fn_index(const std::vector<Val>& args) {
     switch (item.get().type()) {
     case json::Type::Array: {
       const auto& array = item.get().as_array();
-      item = item.child(array[static_cast<size_t>(index_arg(index, array.size()))]);
+      item = item.child(array[static_cast<size_t>(index_arg(index, array.size(), "slice"))]);
       break;
     }
     case json::Type::String: {
       const auto& s = item.get().as_string();
       // Indexing a Go string yields a byte.
-      item = Val::make(static_cast<int64_t>(static_cast<unsigned char>(s[static_cast<size_t>(index_arg(index, s.size()))])));
+      item = Val::make(static_cast<int64_t>(static_cast<unsigned char>(s[static_cast<size_t>(index_arg(index, s.size(), "string"))])));
       break;
     }
     case json::Type::Object: {
@@ -160,7 +164,7 @@ Val fn_slice(const std::vector<Val>& args) {
   std::array<size_t, 3> idx = {0, length, length};
   for (size_t i = 1; i < args.size(); ++i) {
     // Slice bounds may equal the length.
-    idx[i - 1] = static_cast<size_t>(index_arg(args[i], length + 1));
+    idx[i - 1] = static_cast<size_t>(index_arg(args[i], length, ""));
   }
   if (idx[0] > idx[1]) call_error(fmt::format("invalid slice index: {} > {}", idx[0], idx[1]));
   if (args.size() == 4 && idx[1] > idx[2]) call_error(fmt::format("invalid slice index: {} > {}", idx[1], idx[2]));
@@ -246,30 +250,94 @@ Val fn_join(const std::vector<Val>& args) {
 }
 
 // strings.Title: upper-cases letters that follow a separator. ASCII letters,
-// digits and '_' are not separators, other ASCII is; non-ASCII bytes are
-// treated as letters.
+// digits and '_' are not separators, other ASCII is, and beyond ASCII only
+// spaces are.
 Val fn_title(const std::vector<Val>& args) {
-  std::string s = args[0].get().as_string();
+  std::string_view s = args[0].get().as_string();
+  std::string out;
   bool after_separator = true;
-  for (char& c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    bool word = u >= 0x80 || std::isalnum(u) || c == '_';
-    if (after_separator && u < 0x80 && std::islower(u)) c = static_cast<char>(std::toupper(u));
-    after_separator = !word;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    char32_t r = decode_utf8(s.substr(i), len);
+    if (r == kInvalidRune) {
+      out += s[i];
+      after_separator = false;
+    } else {
+      append_utf8(out, after_separator ? to_upper_rune(r) : r);
+      bool ascii_word = r < 0x80 && (std::isalnum(static_cast<int>(r)) || r == '_');
+      after_separator = r < 0x80 ? !ascii_word : (r == 0xa0 || r == 0x85 || r == 0x3000 || (r >= 0x2000 && r <= 0x200a));
+    }
+    i += len;
   }
-  return Val::make(std::move(s));
+  return Val::make(std::move(out));
 }
 
-Val fn_upper(const std::vector<Val>& args) {
-  std::string s = args[0].get().as_string();
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return (c >= 'a' && c <= 'z') ? c - 32 : c; });
-  return Val::make(std::move(s));
+Val fn_upper(const std::vector<Val>& args) { return Val::make(map_runes(args[0].get().as_string(), to_upper_rune)); }
+Val fn_lower(const std::vector<Val>& args) { return Val::make(map_runes(args[0].get().as_string(), to_lower_rune)); }
+
+// Go's evalArgs for html/js/urlquery: a lone string as is, else fmt.Sprint.
+std::string sprint_args(const std::vector<Val>& args) {
+  if (args.size() == 1 && args[0].valid() && args[0].get().is_string()) return args[0].get().as_string();
+  return fn_print(args).get().as_string();
 }
 
-Val fn_lower(const std::vector<Val>& args) {
-  std::string s = args[0].get().as_string();
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
-  return Val::make(std::move(s));
+Val fn_html(const std::vector<Val>& args) {
+  std::string out;
+  for (char c : sprint_args(args)) {
+    switch (c) {
+    case '"': out += "&#34;"; break;
+    case '\'': out += "&#39;"; break;
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '\0': out += "\xef\xbf\xbd"; break;  // U+FFFD
+    default: out += c;
+    }
+  }
+  return Val::make(std::move(out));
+}
+
+Val fn_js(const std::vector<Val>& args) {
+  std::string s = sprint_args(args);
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\'': out += "\\'"; break;
+      case '"': out += "\\\""; break;
+      case '<': out += "\\u003C"; break;
+      case '>': out += "\\u003E"; break;
+      case '&': out += "\\u0026"; break;
+      case '=': out += "\\u003D"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u00{:02X}", c);
+        else out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    char32_t r = decode_utf8(std::string_view(s).substr(i), len);
+    if (r == kInvalidRune) r = 0xfffd;
+    if (is_printable_rune(r)) out += s.substr(i, len);
+    else out += fmt::format("\\u{:04X}", static_cast<unsigned>(r));
+    i += len;
+  }
+  return Val::make(std::move(out));
+}
+
+// url.QueryEscape.
+Val fn_urlquery(const std::vector<Val>& args) {
+  std::string out;
+  for (char ch : sprint_args(args)) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += ch;
+    else if (c == ' ') out += '+';
+    else out += fmt::format("%{:02X}", c);
+  }
+  return Val::make(std::move(out));
 }
 
 // Docker's pad: spaces around a non-empty string.
@@ -318,6 +386,9 @@ const std::vector<Function>& functions() {
       {"upper", {P::String}, std::nullopt, fn_upper, true},
       {"pad", {P::String, P::Int, P::Int}, std::nullopt, fn_pad, false},
       {"truncate", {P::String, P::Int}, std::nullopt, fn_truncate, true},
+      {"html", {}, P::Any, fn_html, false},
+      {"js", {}, P::Any, fn_js, false},
+      {"urlquery", {}, P::Any, fn_urlquery, false},
   };
   return table;
 }

@@ -1,5 +1,6 @@
 // The functions a template may call: Go's builtins (and, or, not, len,
-// index, slice, print, printf, println, eq, ne, lt, le, gt, ge) and the ones
+// index, slice, print, printf, println, eq, ne, lt, le, gt, ge, html, js,
+// urlquery) and the ones
 // Docker adds (json, split, join, title, lower, upper, pad, truncate).
 #pragma once
 

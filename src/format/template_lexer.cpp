@@ -325,8 +325,8 @@ private:
     }
   }
 
-  void lex_number() {
-    size_t start = pos_;
+  // Go's scanNumber: false when an alphanumeric follows the number.
+  bool scan_number() {
     accept("+-");
     std::string_view digits = "0123456789_";
     if (accept("0")) {
@@ -347,7 +347,18 @@ private:
     accept("i");
     if (pos_ < in_.size() && is_alnum(in_[pos_])) {
       ++pos_;
-      return error(fmt::format("bad number syntax: {}", go_quote(in_.substr(start, pos_ - start))), start);
+      return false;
+    }
+    return true;
+  }
+
+  void lex_number() {
+    size_t start = pos_;
+    auto bad = [&] { error(fmt::format("bad number syntax: {}", go_quote(in_.substr(start, pos_ - start))), start); };
+    if (!scan_number()) return bad();
+    if (peek(pos_) == '+' || peek(pos_) == '-') {
+      // A complex constant such as 1+2i: the second part must end in 'i'.
+      if (!scan_number() || in_[pos_ - 1] != 'i') return bad();
     }
     emit(Tok::Number, start, pos_);
   }

@@ -3,6 +3,7 @@
 // structures), so that the same mistakes produce the same messages.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -98,6 +99,39 @@ bool unquote(std::string_view quoted, std::string& out) {
     }
   }
   return true;
+}
+
+// strconv's underscoreOK: '_' may only separate digits (a base prefix
+// counts as a digit), as in Go integer literals.
+bool underscores_ok(std::string_view s) {
+  char saw = '^';
+  size_t i = 0;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  bool hex = false;
+  if (s.size() >= 2 && s[0] == '0') {
+    char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])));
+    if (p == 'b' || p == 'o' || p == 'x') {
+      i = 2;
+      saw = '0';
+      hex = p == 'x';
+    }
+  }
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if ((c >= '0' && c <= '9') || (hex && lower >= 'a' && lower <= 'f')) {
+      saw = '0';
+      continue;
+    }
+    if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw == '_') return false;
+    saw = '!';
+  }
+  return saw != '_';
 }
 
 class Parser {
@@ -238,7 +272,14 @@ private:
     errorf("unexpected EOF");
   }
 
+  // Nesting is bounded so hostile formats cannot exhaust the stack of the
+  // recursive parser and executor (Go bounds parentheses the same way).
+  void enter() {
+    if (++depth_ > kMaxDepth) errorf("max expression depth exceeded");
+  }
+
   std::unique_ptr<Node> control(NodeKind kind, std::string_view context) {
+    enter();
     size_t vars_mark = vars_.size();
     auto pipe = pipeline(context, Tok::RightDelim);
     auto node = std::make_unique<Node>(kind, pipe->pos);
@@ -263,6 +304,7 @@ private:
     node->pipe = std::move(pipe);
     node->list = std::move(list);
     vars_.resize(vars_mark);
+    --depth_;
     return node;
   }
 
@@ -401,7 +443,12 @@ private:
       return n;
     }
     case Tok::CharConstant: case Tok::Number: return number(token);
-    case Tok::LeftParen: return pipeline("parenthesized pipeline", Tok::RightParen);
+    case Tok::LeftParen: {
+      enter();
+      auto n = pipeline("parenthesized pipeline", Tok::RightParen);
+      --depth_;
+      return n;
+    }
     case Tok::String: case Tok::RawString: {
       std::string value;
       if (!unquote(token.val, value)) errorf("invalid syntax");
@@ -439,6 +486,7 @@ private:
     }
     std::string text = token.val;
     if (!text.empty() && text.back() == 'i') errorf("complex numbers are not supported: {}", text);
+    if (text.find('_') != std::string::npos && !underscores_ok(text)) errorf("illegal number syntax: {}", go_quote(text));
     std::string clean;
     for (char c : text) {
       if (c != '_') clean += c;
@@ -489,6 +537,8 @@ private:
   int action_line_ = 0;
   int range_depth_ = 0;
   std::vector<std::string> vars_{"$"};
+  static constexpr int kMaxDepth = 1000;
+  int depth_ = 0;
 };
 
 std::string pipe_string(const Node& pipe);

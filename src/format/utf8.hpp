@@ -19,4 +19,16 @@ size_t utf8_length(std::string_view text);
 // The first `runes` runes of text.
 std::string_view utf8_prefix(std::string_view text, size_t runes);
 
+// Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and
+// Cyrillic, which covers what people put in labels; other runes map to
+// themselves.
+char32_t to_upper_rune(char32_t r);
+char32_t to_lower_rune(char32_t r);
+// Applies a rune mapping to UTF-8 text (malformed bytes are kept as is).
+std::string map_runes(std::string_view text, char32_t (*mapping)(char32_t));
+
+// An approximation of Go's unicode.IsPrint: false for control and format
+// characters and private-use code points.
+bool is_printable_rune(char32_t r);
+
 }  // namespace kayak::format

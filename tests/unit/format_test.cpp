@@ -149,6 +149,17 @@ TEST_CASE("go_quote escapes like strconv.Quote") {
   CHECK(go_quote("back\\slash\n") == R"("back\\slash\n")");
 }
 
+TEST_CASE("go_sprintf quoting, hex and star arguments") {
+  using V = std::vector<json::Value>;
+  CHECK(go_sprintf("%q|%+q", V{"\u200b\u00ad\ufeff", "\xc3\xa9"}) == R"("\u200b\u00ad\ufeff"|"\u00e9")");
+  CHECK(go_sprintf("%x %X % x", V{"h\xc3\xa9", "h\xc3\xa9", "ab"}) == "68c3a9 68C3A9 61 62");
+  CHECK(go_sprintf("%3c|%U|%#U", V{120, 0x1F600, 120}) == "  x|U+1F600|U+0078 'x'");
+  CHECK(go_sprintf("%*d|%-*d|%*d|%.*f|%.f|%.*d", V{4, 7, 3, 1, -3, 2, 2, 3.14159, 2.5, -1, 5}) ==
+        "   7|1  |2  |3.14|2|%!(BADPREC)5");
+  CHECK(go_sprintf("%*d", V{"x", 5}) == "%!(BADWIDTH)5");
+  CHECK(go_sprintf("%.*d", V{2000000, 5}) == "%!(BADPREC)5");
+}
+
 TEST_CASE("go_sprintf verbs, flags and error markers") {
   using V = std::vector<json::Value>;
   CHECK(go_sprintf("%v|%s|%d|%q", V{1.5, 3, "x", "a\"b"}) == R"(1.5|%!s(int=3)|%!d(string=x)|"a\"b")");
@@ -287,6 +298,8 @@ TEST_CASE("index, len, slice") {
   CHECK(run("{{index .Tag 0}}") == "108");  // a byte, as in Go
   CHECK(run("{{len .Tag}} {{len .Names}} {{len .Config.Labels}}") == "6 2 2");
   CHECK(run("{{slice .Tag 1 3}} {{slice .Names 1}} {{slice .List 0 2}}") == "at [b] [1 2]");
+  CHECK(run("{{slice .Tag 6}}|{{slice .Tag}}") == "|latest");
+  CHECK(run("{{0x_1}} {{1_000_000}}") == "1 1000000");
 }
 
 TEST_CASE("string functions") {
@@ -301,6 +314,12 @@ TEST_CASE("string functions") {
   CHECK(run("{{truncate \"abcdef\" 3}} {{truncate \"ab\" 3}} {{truncate \"abc\" 3}}") == "abc ab abc");
   CHECK(run("{{print 1 2 \"a\" \"b\" 3}}|{{println 1 \"a\"}}|") == "1 2ab3|1 a\n|");
   CHECK(run("{{printf \"%-8s|\" .Tag}}") == "latest  |");
+  CHECK(run("{{upper \"h\xc3\xa9llo \xc3\xbf \xc4\x81 \xcf\x89\"}}") == "H\xc3\x89LLO \xc5\xb8 \xc4\x80 \xce\xa9");
+  CHECK(run("{{lower \"H\xc3\x89LLO \xd0\x96\"}}") == "h\xc3\xa9llo \xd0\xb6");
+  CHECK(run("{{title \"\xc3\xa9lan \xc3\xb1u\"}}") == "\xc3\x89lan \xc3\x91u");
+  CHECK(run("{{html \"<a href=\\\"x\\\">&'\"}}|{{html 1 \"a\" 2}}") == "&lt;a href=&#34;x&#34;&gt;&amp;&#39;|1a2");
+  CHECK(run("{{js \"<a b=\\\"c\\\">'\\n\"}}") == "\\u003Ca b\\u003D\\\"c\\\"\\u003E\\'\\u000A");
+  CHECK(run("{{urlquery \"a b&c=d/\xc3\xa9\"}}") == "a+b%26c%3Dd%2F%C3%A9");
 }
 
 // ---------------------------------------------------------------- templates: errors
@@ -333,6 +352,10 @@ TEST_CASE("parse errors use Go's wording") {
   CHECK(error_of("{{$a, $b := .}}") == "template: :1: too many declarations in command");
   CHECK(error_of("{{template \"x\"}}") == "template: :1: {{template}} is not supported");
   CHECK(error_of("a\nb\n{{.X}") == "template: :3: bad character U+007D '}'");
+  CHECK(error_of("{{3-}}") == "template: :1: bad number syntax: \"3-\"");
+  CHECK(error_of("{{1__0}}") == "template: :1: illegal number syntax: \"1__0\"");
+  CHECK(error_of("{{" + std::string(2000, '(') + "1" + std::string(2000, ')') + "}}") ==
+        "template: :1: max expression depth exceeded");
   CHECK(error_of("{{if .X}}{{else}}{{else}}{{end}}") == "template: :1: expected end; found {{else}}");
 }
 
@@ -343,6 +366,12 @@ TEST_CASE("execution errors point at the node like Go") {
         "template: :1:2: executing \"\" at <index (split \"a\" \",\") 5>: error calling index: index out of range: 5");
   CHECK(error_of("{{index (split \"a\" \",\") \"x\"}}") ==
         "template: :1:2: executing \"\" at <index (split \"a\" \",\") \"x\">: error calling index: cannot index slice/array with type string");
+  CHECK(error_of("{{index \"abc\" 3}}") ==
+        "template: :1:2: executing \"\" at <index \"abc\" 3>: error calling index: reflect: string index out of range");
+  CHECK(error_of("{{index .Names 2}}") ==
+        "template: :1:2: executing \"\" at <index .Names 2>: error calling index: reflect: slice index out of range");
+  CHECK(error_of("{{slice \"abc\" 2 1}}") ==
+        "template: :1:2: executing \"\" at <slice \"abc\" 2 1>: error calling slice: invalid slice index: 2 > 1");
   CHECK(error_of("{{index nil 1}}") == "template: :1:2: executing \"\" at <index nil 1>: error calling index: index of untyped nil");
   CHECK(error_of("{{len 3}}") == "template: :1:2: executing \"\" at <len 3>: error calling len: len of type int");
   CHECK(error_of("{{upper 3}}") == "template: :1:8: executing \"\" at <3>: expected string; found 3");
@@ -403,6 +432,10 @@ TEST_CASE("tabwrite pads columns to minwidth 10 plus padding 3, last cell unpadd
   // No final newline: the last line is still written.
   CHECK(tabwrite("a\tb") == "a         b");
   CHECK(tabwrite("") == "");
+  // Thousands of columns do not exhaust the stack.
+  std::string wide;
+  for (int i = 0; i < 100000; ++i) wide += "x\t";
+  CHECK(tabwrite(wide).size() == 100000 * 10);
 }
 
 TEST_CASE("tabwrite blocks end at lines without that column, as in Go") {

@@ -1,6 +1,7 @@
 // `kayak version`: what this binary is. There is no server, so only a
 // Client section, laid out like Docker's.
 #include "kayak/cli/handlers.hpp"
+#include "kayak/cli/render.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/json.hpp"
 #include "kayak_config.h"
@@ -60,13 +61,8 @@ json::Value version_report() {
 int handle_version(Invocation& inv) {
   json::Value report = version_report();
   if (std::optional<std::string> format = inv.value("format")) {
-    if (*format == "json") {
-      // Compact, one line, as docker version --format json prints it.
-      fmt::print("{}\n", json::dump(report));
-      return 0;
-    }
-    // Go templates need the format module's template engine.
-    fail("version --format: templates are not supported yet (use --format json)");
+    render_object(report, *format);
+    return 0;
   }
   const json::Value& client = report["Client"];
   fmt::print("Client:\n");

@@ -68,7 +68,8 @@ void extract_layer(const archive::ArchiveLayer& source, const std::string& expec
   staged.record.blob_media_type = source.media_type;
   staged.record.blob_size = static_cast<int64_t>(blob.bytes());
   staged.record.tar_size = static_cast<int64_t>(tar.bytes());
-  staged.record.size = static_cast<int64_t>(extracted.content_bytes);
+  // Docker and podman report a layer's size as its uncompressed tar size.
+  staged.record.size = static_cast<int64_t>(tar.bytes());
   staged.record.whiteouts = options.extract.whiteouts == archive::WhiteoutFormat::Overlay ? "overlay" : "aufs";
   staged.record.created = timeutil::format_rfc3339_nano(timeutil::now_ns());
   staged.extracted = true;

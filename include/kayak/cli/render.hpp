@@ -1,0 +1,24 @@
+// Printing command results the Docker way: a default table, or the user's
+// --format (a Go template, "table ..." with headers, or "json").
+#pragma once
+
+#include "kayak/util/json.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kayak::cli {
+
+// Field name -> column header ("ID" -> "IMAGE ID").
+using HeaderMap = std::map<std::string, std::string>;
+
+// user_format empty: default_table. "json": one JSON object per row.
+void render_rows(const std::vector<json::Value>& rows, const std::string& user_format,
+                 const std::string& default_table, const HeaderMap& headers);
+
+// One object through a template (inspect -f, info --format); "json" prints
+// it as compact JSON.
+void render_object(const json::Value& object, const std::string& format);
+
+}  // namespace kayak::cli

@@ -43,7 +43,13 @@ struct Instruction {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\n'; }
 
-std::string_view trim(std::string_view text) { return str::trim(text); }
+// Whitespace as the instruction splitter sees it (str::trim knows fewer
+// characters, and the two must agree).
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
 
 std::string to_upper(std::string_view text) {
   std::string out(text);
@@ -280,6 +286,7 @@ private:
     require_args(ins);
     std::vector<std::pair<std::string, std::string>> raw;
     std::vector<std::string> words = detail::split_quoted_words(ins.args);
+    if (words.empty()) fail("{} requires at least one argument", ins.shown);
     if (words.front().find('=') == std::string::npos) {
       size_t end = 0;
       while (end < ins.args.size() && !is_space(ins.args[end])) ++end;

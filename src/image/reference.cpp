@@ -226,6 +226,15 @@ std::string Reference::familiar_name() const {
   std::string_view p = path;
   if (p.starts_with(kOfficialPrefix) && p.substr(kOfficialPrefix.size()).find('/') == std::string_view::npos)
     p.remove_prefix(kOfficialPrefix.size());
+  // "docker.io/a.b/c" shown as "a.b/c" would name registry a.b when typed
+  // back in; Docker prints it anyway, we keep the domain so the name shown
+  // is the name meant. (Docker Hub namespaces cannot hold '.', so real
+  // Hub images never get here.)
+  size_t slash = p.find('/');
+  if (slash != std::string_view::npos) {
+    std::string_view first = p.substr(0, slash);
+    if (first.find_first_of(".:") != std::string_view::npos || first == "localhost") return name();
+  }
   return std::string(p);
 }
 

@@ -60,6 +60,10 @@ TEST_CASE("reference: normalization as Docker does it") {
     {"127.0.0.1:5000/x", "127.0.0.1:5000/x:latest", "127.0.0.1:5000/x:latest"},
     {"[::1]:5000/x:t", "[::1]:5000/x:t", "[::1]:5000/x:t"},
     {"docker.io/library/a/b", "docker.io/library/a/b:latest", "library/a/b:latest"},
+    // A Hub namespace that looks like a registry keeps docker.io/ when
+    // shown, so the familiar name parses back to the same image.
+    {"docker.io/a.b/c", "docker.io/a.b/c:latest", "docker.io/a.b/c:latest"},
+    {"docker.io/localhost/c", "docker.io/localhost/c:latest", "docker.io/localhost/c:latest"},
     {"a-b__c/d.e--f_g:W_1.x-", "docker.io/a-b__c/d.e--f_g:W_1.x-", "a-b__c/d.e--f_g:W_1.x-"},
     {"localhost", "docker.io/library/localhost:latest", "localhost:latest"},
     {"localhost:5000", "docker.io/library/localhost:5000", "localhost:5000"},
@@ -620,6 +624,7 @@ TEST_CASE("change: ENV forms, quoting, replacement and expansion") {
   CHECK(change_error({"ENV"}) == "ENV requires at least one argument");
   CHECK(change_error({"ENV A"}) == "ENV must have two arguments");
   CHECK(change_error({"ENV =x"}) == "ENV names can not be blank");
+  CHECK(change_error({"LABEL\v"}) == "LABEL requires at least one argument");
   CHECK(change_error({"ENV A=b C"}) == "Syntax error - can't find = in \"C\". Must be of the form: name=value");
   CHECK(change_error({"ENV A=\"open"}) == "unexpected end of statement while looking for matching double-quote");
   CHECK(change_error({"ENV A=\"${NOPE:?must be set}\""}) == "NOPE: must be set");

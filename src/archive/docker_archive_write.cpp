@@ -74,7 +74,9 @@ void write_docker_archive(const std::vector<SaveImage>& images, Writer& out) {
     detail::check_save_image(image.config_digest, image.config_bytes, diff_ids, what);
     if (diff_ids.empty()) fail("save {}: the image has no layers", what);
     json::Value config = json::parse(image.config_bytes, "config of " + what);
-    int64_t mtime = detail::created_seconds(config);
+    // Every entry gets the epoch, as podman writes: archives of the same
+    // images are byte-identical whenever they are saved.
+    const int64_t mtime = 0;
     std::vector<detail::V1Layer> v1 = detail::v1_layers(config, diff_ids);
 
     json::Value layer_names = json::Value::array();

@@ -76,10 +76,6 @@ private:
   std::vector<PlannedEntry> entries_;
 };
 
-// The image's "created" time in seconds since the epoch, 0 when absent or
-// unreadable (archive entries get fixed, reproducible mtimes).
-int64_t created_seconds(const json::Value& config);
-
 // Checks a SaveImage-style config against its digest and layer diff_ids.
 void check_save_image(const std::string& config_digest, const std::string& config_bytes,
                       const std::vector<std::string>& layer_diff_ids, const std::string& what);

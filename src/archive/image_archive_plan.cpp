@@ -81,12 +81,6 @@ void ArchivePlan::write(Writer& out) {
   tar.finish();
 }
 
-int64_t created_seconds(const json::Value& config) {
-  auto ns = timeutil::parse_rfc3339(config.string_or("created"));
-  if (!ns || *ns < 0) return 0;
-  return *ns / 1000000000;
-}
-
 void check_save_image(const std::string& config_digest, const std::string& config_bytes,
                       const std::vector<std::string>& layer_diff_ids, const std::string& what) {
   if (!is_sha256_digest(config_digest)) fail("save {}: invalid image ID '{}'", what, config_digest);

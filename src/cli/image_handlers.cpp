@@ -34,6 +34,13 @@ const HeaderMap kImageHeaders = {
   {"CreatedBy", "CREATED BY"}, {"Comment", "COMMENT"},
 };
 
+// history's first column is "IMAGE", not "IMAGE ID".
+HeaderMap history_headers() {
+  HeaderMap headers = kImageHeaders;
+  headers["ID"] = "IMAGE";
+  return headers;
+}
+
 void print_line(const std::string& line) { fmt::print("{}\n", line); }
 
 }  // namespace
@@ -62,7 +69,7 @@ int handle_image_ls(Invocation& inv) {
   std::string table = options.digests
                         ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
                         : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
-  render_rows(rows, inv.value_or("format", ""), table, kImageHeaders);
+  render_rows(rows, inv.value_or("format", ""), table, kImageHeaders, "image.Summary");
   return 0;
 }
 
@@ -88,7 +95,7 @@ int handle_image_rm(Invocation& inv) {
     for (const auto& line : item.lines) print_line(line);
     if (!item.error.empty()) {
       fmt::print(stderr, "Error: {}\n", item.error);
-      status = item.exit_code ? item.exit_code : 1;
+      status = item.exit_code ? item.exit_code : 125;
     }
   }
   std::fflush(stdout);
@@ -104,11 +111,11 @@ int print_inspect(Invocation& inv, const std::vector<commands::InspectItem>& ite
   for (const auto& item : items) {
     if (!item.error.empty()) {
       fmt::print(stderr, "Error: {}\n", item.error);
-      status = 1;
+      status = 125;
       continue;
     }
     if (!format.empty()) {
-      render_object(item.object, format);
+      render_object(item.object, format, "image.InspectResponse");
     } else {
       array.push_back(item.object);
     }
@@ -186,7 +193,7 @@ int handle_image_history(Invocation& inv) {
     return 0;
   }
   render_rows(rows, inv.value_or("format", ""),
-              "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", kImageHeaders);
+              "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", history_headers(), "image.HistoryResponseItem");
   return 0;
 }
 
@@ -233,7 +240,7 @@ int handle_info(Invocation& inv) {
   if (format.empty()) {
     fmt::print("{}", commands::render_info(info));
   } else {
-    render_object(info, format);
+    render_object(info, format, "system.Info");
   }
   return 0;
 }

@@ -43,7 +43,7 @@ std::string import_image(store::Context& ctx, const ImportOptions& options) {
   if (!options.reference.empty()) names.push_back(image::parse_reference(options.reference).str());
   // Check the changes before reading anything.
   json::Value container_config = json::Value::object();
-  for (const auto& change : options.changes) image::apply_change(container_config, change);
+  image::apply_changes(container_config, options.changes);
 
   UniqueFd file;
   int fd = STDIN_FILENO;

@@ -63,13 +63,13 @@ Filters parse_filters(store::Store& store, const std::vector<std::string>& specs
   return f;
 }
 
-// Docker's reference filter: a glob against "repo:tag" or "repo", both in
-// familiar form (and the full form).
+// Docker's reference filter: a glob (path.Match: '*' stops at '/') against
+// "repo:tag" or "repo" in familiar form, or the full name.
 bool reference_matches(const std::string& pattern, const std::string& familiar_repo, const std::string& tag,
                        const std::string& full) {
   std::string with_tag = familiar_repo + ":" + tag;
   for (const std::string& candidate : {familiar_repo, with_tag, full}) {
-    if (::fnmatch(pattern.c_str(), candidate.c_str(), 0) == 0) return true;
+    if (::fnmatch(pattern.c_str(), candidate.c_str(), FNM_PATHNAME) == 0) return true;
   }
   return false;
 }

@@ -8,6 +8,7 @@
 #include "kayak/util/fs.hpp"
 #include "kayak/util/log.hpp"
 
+#include <fmt/ranges.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -53,7 +54,16 @@ std::vector<Loaded> ingest_layout(store::Context& ctx, const std::string& dir, b
       for (auto& selected : images) selected.tags = {ref};
     }
     break;
-  case archive::LayoutKind::Oci: images = archive::read_oci_layout(dir, ref); break;
+  case archive::LayoutKind::Oci:
+    images = archive::read_oci_layout(dir, ref);
+    if (ref.empty() && images.size() > 1 && !fallback_repo.empty()) {
+      // pull names one image; a layout of several needs a choice.
+      std::vector<std::string> refs;
+      for (const auto& candidate : images) refs.insert(refs.end(), candidate.tags.begin(), candidate.tags.end());
+      fail("{} holds {} images: choose one with oci:DIR:REF (available: {})", dir, images.size(),
+           fmt::join(refs, ", "));
+    }
+    break;
   }
   if (images.empty()) fail("no image found in the archive");
   bool progress = !quiet && ::isatty(STDERR_FILENO);

@@ -76,9 +76,8 @@ void remove_one(store::Store& store, const std::string& target, bool force, Remo
     }
   }
   if (by_id && image.names.size() > 1 && !force) {
-    throw Error(fmt::format("conflict: unable to delete {} (must be forced) - image is referenced in multiple "
-                            "repositories", image.id.substr(0, 12)),
-                1);
+    fail("conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
+         image.id.substr(0, 12));
   }
   std::vector<std::string> untag = by_id ? image.names : std::vector<std::string>{full};
   for (const auto& name : untag) {

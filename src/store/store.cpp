@@ -146,7 +146,7 @@ void Store::delete_image_record(const std::string& id) {
 namespace {
 
 [[noreturn]] void no_such_image(std::string_view text) {
-  throw Error("No such image: " + std::string(text), 1);
+  throw Error("No such image: " + std::string(text));
 }
 
 // "sha256:abc" or "abc" when it could be (a prefix of) an image ID.
@@ -223,7 +223,7 @@ ImageRecord Store::resolve_image(std::string_view text) const {
     if (matches.size() == 1) {
       if (auto found = image(matches[0])) return *found;
     }
-    if (matches.size() > 1) throw Error(fmt::format("short ID {} is ambiguous: {} images match", text, matches.size()), 1);
+    if (matches.size() > 1) fail("short ID {} is ambiguous: {} images match", text, matches.size());
   }
   no_such_image(text);
 }

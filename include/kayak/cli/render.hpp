@@ -14,11 +14,14 @@ namespace kayak::cli {
 using HeaderMap = std::map<std::string, std::string>;
 
 // user_format empty: default_table. "json": one JSON object per row.
+// row_type names the rows in errors about unknown fields, as Docker's Go
+// structs do ("can't evaluate field Nope in type image.Summary").
 void render_rows(const std::vector<json::Value>& rows, const std::string& user_format,
-                 const std::string& default_table, const HeaderMap& headers);
+                 const std::string& default_table, const HeaderMap& headers, const std::string& row_type);
 
 // One object through a template (inspect -f, info --format); "json" prints
-// it as compact JSON.
-void render_object(const json::Value& object, const std::string& format);
+// it as compact JSON. An unknown top-level field is an error naming type
+// (when given).
+void render_object(const json::Value& object, const std::string& format, const std::string& type = "");
 
 }  // namespace kayak::cli

@@ -9,6 +9,7 @@
 #include "kayak/util/time.hpp"
 
 #include <fcntl.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -55,7 +56,22 @@ void extract_layer(const archive::ArchiveLayer& source, const std::string& expec
   if (diff_id != expected_diff_id) {
     fail("{}: uncompressed content {} does not match the config's diff_id {}", label, diff_id, expected_diff_id);
   }
-  for (const auto& warning : extracted.warnings) log::warn("{}: {}", label, warning);
+  // Device nodes are common in base layers (dev/null, dev/tty, ...): one
+  // line for all of them rather than one per node.
+  const std::string_view device_prefix = "skipping device node ";
+  std::vector<std::string> devices;
+  for (const auto& warning : extracted.warnings) {
+    if (std::string_view(warning).substr(0, device_prefix.size()) == device_prefix) {
+      std::string rest = warning.substr(device_prefix.size());
+      devices.push_back(rest.substr(0, rest.find(' ')));
+    } else {
+      log::warn("{}: {}", label, warning);
+    }
+  }
+  if (!devices.empty()) {
+    log::warn("{}: skipped {} device node(s) that only root can create: {}", label, devices.size(),
+              fmt::format("{}", fmt::join(devices, ", ")));
+  }
   if (extracted.squashed) {
     if (!result.squashed) {
       result.squashed_example = fmt::format("{} ({} {})", extracted.first_squashed_path,

@@ -4,6 +4,12 @@
 // subordinate ranges, a single self-mapping otherwise), optionally a fresh
 // mount namespace, runs the work as container root and exits. No pause
 // process: the mapping is deterministic, so every child sees the same owners.
+//
+// Layering note: DESIGN gives "user namespaces and ID maps" to the runtime
+// module, but the store (above runtime) must already extract and delete
+// layers inside the namespace. So the identity/ID-map parsing and this
+// generic "run in the namespace" helper live in util, the one module both
+// can use; the runtime builds container namespaces on top of them.
 #pragma once
 
 #include "kayak/util/idmap.hpp"

@@ -85,6 +85,7 @@ run_kayak() {
         [0-9]|[0-9][0-9]|[0-9][0-9][0-9]|'?') expected=$1; shift ;;
     esac
     _log_command "$@"
+    unset stderr stderr_lines
     run kayak "$@"
     _log_output
     _check_status "$expected" "$@"
@@ -172,11 +173,13 @@ assert_not_contains() {
 }
 
 # assert_error MESSAGE_REGEX: the last kayak call failed with exit 125 and
-# printed "Error: ..." matching MESSAGE_REGEX.
+# printed "Error: ..." matching MESSAGE_REGEX (on stderr after
+# run_kayak_split, else anywhere in the output).
 assert_error() {
+    local text=${stderr-$output}
     assert "$status" -eq 125 "exit status"
-    assert "$output" =~ "(^|$NL)Error: " "an 'Error: ' line"
-    [[ -z ${1:-} ]] || assert "$output" =~ "$1"
+    assert "$text" =~ "(^|$NL)Error: " "an 'Error: ' line"
+    [[ -z ${1:-} ]] || assert "$text" =~ "$1"
 }
 
 # assert_sentinel_intact: nothing outside the store was changed.
@@ -287,4 +290,97 @@ on_a_terminal() {
     [[ -z $output ]] || mapfile -t lines <<<"$output"
     echo "# on a terminal: $*"
     _log_output
+}
+
+# ------------------------------------------------------------- Docker's formats
+
+# human_duration SECONDS: Docker's rendering of an age (go-units
+# HumanDuration), e.g. 90 -> "About a minute".
+human_duration() {
+    local s=$1 minutes hours
+    if ((s < 1)); then echo "Less than a second"; return; fi
+    if ((s == 1)); then echo "1 second"; return; fi
+    if ((s < 60)); then echo "$s seconds"; return; fi
+    minutes=$((s / 60))
+    if ((minutes == 1)); then echo "About a minute"; return; fi
+    if ((minutes < 60)); then echo "$minutes minutes"; return; fi
+    hours=$(((s + 1800) / 3600))   # rounded, as Docker does
+    if ((hours == 1)); then echo "About an hour"; return; fi
+    if ((hours < 48)); then echo "$hours hours"; return; fi
+    if ((hours < 24 * 7 * 2)); then echo "$((hours / 24)) days"; return; fi
+    if ((hours < 24 * 30 * 2)); then echo "$((hours / 24 / 7)) weeks"; return; fi
+    if ((hours < 24 * 365 * 2)); then echo "$((hours / 24 / 30)) months"; return; fi
+    echo "$((s / 3600 / 24 / 365)) years"
+}
+
+# created_ago RFC3339: "N units ago" for a timestamp, as the CREATED
+# column shows it.
+created_ago() {
+    echo "$(human_duration $(($(date +%s) - $(date -d "$1" +%s)))) ago"
+}
+
+# docker_table: read tab-separated rows on stdin and lay them out as
+# Docker's tables do (Go tabwriter: cells padded to the widest cell of the
+# column plus 3, at least 10; the last cell of a row is not padded).
+docker_table() {
+    awk -F'\t' '
+        { n[NR] = NF
+          for (i = 1; i <= NF; i++) {
+              cell[NR, i] = $i
+              if (i < NF && length($i) + 3 > w[i]) w[i] = length($i) + 3
+          } }
+        END { for (r = 1; r <= NR; r++) {
+                  line = ""
+                  for (i = 1; i <= n[r]; i++) {
+                      if (i < n[r]) {
+                          width = w[i] < 10 ? 10 : w[i]
+                          line = line sprintf("%-" width "s", cell[r, i])
+                      } else {
+                          line = line cell[r, i]
+                      }
+                  }
+                  print line
+              } }'
+}
+
+# short_id sha256:HEX -> the first 12 hex digits, as IMAGE ID shows them.
+short_id() {
+    local id=${1#sha256:}
+    echo "${id:0:12}"
+}
+
+# oci_image_id DIR REF: the config digest (= image ID) of REF in an OCI
+# layout directory, read with python so the test does not trust kayak.
+oci_image_id() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+d, ref = sys.argv[1], sys.argv[2]
+idx = json.load(open(d + "/index.json"))
+for m in idx["manifests"]:
+    if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == ref:
+        man = json.load(open(d + "/blobs/sha256/" + m["digest"].split(":")[1]))
+        print(man["config"]["digest"])
+        break
+else:
+    sys.exit("no " + ref + " in " + d)
+PY
+}
+
+# pull_fixture SUBDIR REF NAME: pull REF from the OCI layout fixture
+# SUBDIR (e.g. debian-apps nginx-latest) and tag it NAME.
+pull_fixture() {
+    local dir
+    dir=$(fixture "$1")
+    run_kayak pull "oci:$dir:$2"
+    run_kayak tag "$(oci_image_id "$dir" "$2")" "$3"
+}
+
+# check_with_python CODE [ARGS...]: run python3 CODE with $output on stdin
+# (for JSON checks with asserts); fails the test, showing python's
+# complaint, unless it exits 0. Its own output replaces $output.
+check_with_python() {
+    local code=$1; shift
+    run python3 -c "$code" "$@" <<<"$output"
+    _log_output
+    assert "$status" -eq 0 "python check"
 }

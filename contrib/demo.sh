@@ -45,7 +45,11 @@ trap 'rm -rf "$work"' EXIT
 
 # Show each kayak command as a user would type it, then run it.
 kayak() {
-    printf '%s$ kayak %s%s\n' "$dim" "$*" "$plain" >&2
+    local shown=() arg
+    for arg in "$@"; do
+        if [[ $arg =~ ^[A-Za-z0-9_./:=@-]+$ ]]; then shown+=("$arg"); else shown+=("'$arg'"); fi
+    done
+    printf '%s$ kayak %s%s\n' "$dim" "${shown[*]}" "$plain" >&2
     "$kayak_bin" "$@"
 }
 

@@ -115,7 +115,8 @@ int print_inspect(Invocation& inv, const std::vector<commands::InspectItem>& ite
       continue;
     }
     if (!format.empty()) {
-      render_object(item.object, format, "image.InspectResponse");
+      render_object(format == "json" ? item.object : commands::template_view(item.object), format,
+                    "image.InspectResponse");
     } else {
       array.push_back(item.object);
     }

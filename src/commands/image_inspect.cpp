@@ -94,6 +94,21 @@ json::Value inspect_image(store::Store& store, const store::ImageRecord& image, 
   return out;
 }
 
+json::Value template_view(const json::Value& inspect_object) {
+  json::Value view = inspect_object;
+  json::Value* config = view.find("Config");
+  if (!config || !config->is_object()) return view;
+  for (const char* list : {"Env", "Cmd", "Entrypoint", "OnBuild", "Shell"}) {
+    json::Value* field = config->find(list);
+    if (!field || field->is_null()) config->set(list, json::Value::array());
+  }
+  for (const char* map : {"Volumes", "Labels", "ExposedPorts"}) {
+    json::Value* field = config->find(map);
+    if (!field || field->is_null()) config->set(map, json::Value::object());
+  }
+  return view;
+}
+
 std::vector<InspectItem> inspect_images(store::Store& store, const std::vector<std::string>& targets,
                                         const std::string& driver_name) {
   FileLock lock = store.lock_shared();

@@ -67,8 +67,10 @@ load helpers
     make_busybox_image
     run_kayak 125 tag nothere:1 x:1
     assert_error "nothere"
-    run_kayak 125 tag "$BUSYBOX_REF" 'UPPER/case:1'
-    assert_error "UPPER/case"
+    # (An upper-case first part is a registry host to Docker, so the
+    # lowercase rule is about the repository path.)
+    run_kayak 125 tag "$BUSYBOX_REF" 'myimg/Case:1'
+    assert_error "must be lowercase"
     run_kayak 125 tag "$BUSYBOX_REF" 'bad:tag:x'
     assert_error ""
     run_kayak 125 tag "$BUSYBOX_REF" 'name@sha256:abc'

@@ -12,6 +12,10 @@ namespace kayak::commands {
 // Docker's image inspect object, fields in Docker's order.
 json::Value inspect_image(store::Store& store, const store::ImageRecord& image, const std::string& driver_name);
 
+// The inspect object as a Go template sees Docker's typed struct: null
+// lists print "[]" and null maps "map[]" there, not "<no value>".
+json::Value template_view(const json::Value& inspect_object);
+
 struct InspectItem {
   std::string target;
   json::Value object;  // null when not found

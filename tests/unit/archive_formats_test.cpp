@@ -589,7 +589,6 @@ TEST_CASE("write_docker_archive: Docker's legacy layout, shared layers once, fix
   // sorted walk order, uid/gid 0, modes, mtimes
   std::vector<std::string> names;
   for (const auto& e : entries) names.push_back(strip_slash(e.name));
-  int64_t created = 1704164645;  // 2024-01-02T03:04:05Z
   std::map<std::string, int> layer_tars;
   for (const auto& e : entries) {
     CHECK(e.uid == 0);
@@ -597,8 +596,7 @@ TEST_CASE("write_docker_archive: Docker's legacy layout, shared layers once, fix
     std::string n = strip_slash(e.name);
     if (e.type == AE_IFDIR) CHECK(e.mode == 0755);
     if (e.type == AE_IFREG) CHECK(e.mode == 0644);
-    if (n == "manifest.json" || n == "repositories") CHECK(e.mtime == 0);
-    else CHECK(e.mtime == created);
+    CHECK(e.mtime == 0);  // the epoch everywhere, as podman writes
     if (n.ends_with("/layer.tar")) layer_tars[e.link.empty() ? e.content : "link:" + e.link]++;
   }
   // base content once, app content once, one symlink

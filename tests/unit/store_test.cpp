@@ -74,11 +74,14 @@ TEST_CASE("names resolve by name, short name, ID and ID prefix") {
   CHECK(s.resolve_image(image.id.substr(0, 5)).id == image.id);
   CHECK(s.image(image.id)->names.size() == 2);
   CHECK_THROWS_WITH_AS(s.resolve_image("nope"), "No such image: nope", Error);
+  bool thrown = false;
   try {
     s.resolve_image("nope:1");
   } catch (const Error& e) {
-    CHECK(e.exit_code() == 1);
+    thrown = true;
+    CHECK(e.exit_code() == 125);
   }
+  CHECK(thrown);
 }
 
 TEST_CASE("assign_name moves a tag to the new image") {

@@ -70,24 +70,37 @@ record() {  # record NAME PASSED FAILED SKIPPED [NOTE]
     total_skipped=$((total_skipped + $4))
 }
 
+# fatal STEP NOTE: a step everything else needs failed; report it and stop,
+# still ending with the summary line.
+fatal() {
+    record "$1" 0 1 0 "$2"
+    printf '%s\n' "${summary_lines[@]}"
+    echo "0 passed, 1 failed"
+    exit 1
+}
+
 # ---------------------------------------------------------------- set-up
 if ((install)); then
     say "installing missing packages"
-    contrib/install-deps.sh --test
+    contrib/install-deps.sh --test || fatal install "contrib/install-deps.sh failed"
 fi
 
 say "building into $build_dir"
 if [[ ! -f $build_dir/build.ninja ]]; then
-    meson setup "$build_dir" >/dev/null
+    meson setup "$build_dir" >/dev/null || fatal build "meson setup $build_dir failed"
 fi
+# The binary first: without it nothing can be tested. Then everything else
+# (the unit-test binaries); if only those fail, the system tests still run.
 build_log=$build_dir/run-all-build.log
+show_build_errors() { grep -v '^\[[0-9]*/[0-9]*\] ' "$build_log" | tail -60 >&2; }
+if ! ninja -C "$build_dir" kayak >"$build_log" 2>&1; then
+    show_build_errors
+    fatal build "kayak did not build, see $build_log"
+fi
+unit_built=1
 if ! ninja -C "$build_dir" >"$build_log" 2>&1; then
-    # Show the compiler's complaint, then count the build as a failed suite.
-    grep -v '^\[[0-9]*/[0-9]*\] ' "$build_log" | tail -60 >&2
-    record build 0 1 0 "build failed, see $build_log"
-    printf '%s\n' "${summary_lines[@]}"
-    echo "0 passed, 1 failed"
-    exit 1
+    show_build_errors
+    unit_built=0
 fi
 kayak_bin=$(cd "$build_dir" && pwd)/kayak
 
@@ -223,7 +236,11 @@ cleanup() { [[ -n $stage ]] && rm -rf "$stage"; }
 trap cleanup EXIT
 
 if ((run_unit)); then
-    run_unit_suite
+    if ((unit_built)); then
+        run_unit_suite
+    else
+        record unit 0 1 0 "the unit tests did not build, see $build_log"
+    fi
 fi
 
 if ((run_system)); then

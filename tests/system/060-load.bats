@@ -221,3 +221,42 @@ image_tar() {
     assert "$output" =~ "etc/.wh.hello"
     assert "$output" =~ "bin/.wh..wh..opq"
 }
+
+@test "whiteouts are stored in the storage driver's format" {
+    mkarchive layer lower.tar plain
+    mkarchive layer upper.tar whiteouts
+    mkarchive image wh.tar --layer lower.tar --layer upper.tar --tag wh:1 >/dev/null
+    run_kayak_split load -i wh.tar
+    local driver upper
+    driver=$(kayak info --format '{{.Driver}}')
+    # The upper layer is the one with bin/new.
+    upper=$(find "$KAYAK_ROOT/layers" -path '*/diff/bin/new' | head -1)
+    upper=${upper%/bin/new}
+    [[ -n $upper ]] || die "no layer with bin/new"
+    [[ ! -e $upper/etc/.wh.hello && ! -e $upper/bin/.wh..wh..opq ]] ||
+        die "the .wh. files were stored as they are"
+    case $driver in
+    overlay|fuse-overlayfs)
+        # A whiteout is a 0:0 character device (or carries an overlay
+        # whiteout xattr); an opaque directory an overlay opaque xattr.
+        run python3 - "$upper" <<'PY'
+import os, stat, sys
+d = sys.argv[1]
+st = os.lstat(d + "/etc/hello")
+dev = stat.S_ISCHR(st.st_mode) and os.major(st.st_rdev) == 0 and os.minor(st.st_rdev) == 0
+xw = [x for x in os.listxattr(d + "/etc/hello", follow_symlinks=False) if x.endswith("overlay.whiteout")]
+print("whiteout", "ok" if dev or xw else "missing")
+xo = [x for x in os.listxattr(d + "/bin") if x.endswith("opaque")]
+print("opaque", "ok" if xo and all(os.getxattr(d + "/bin", x) == b"y" for x in xo) else "missing")
+PY
+        _log_output
+        assert $'whiteout ok\nopaque ok'
+        ;;
+    vfs)
+        # vfs layers are whole copies: the deleted file is just gone.
+        [[ ! -e $upper/etc/hello ]] || die "etc/hello is still in the vfs layer"
+        assert "$(ls "$upper/bin")" == "new" "opaque bin/ holds only the new file"
+        ;;
+    *) die "unknown driver $driver" ;;
+    esac
+}

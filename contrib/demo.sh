@@ -26,7 +26,7 @@ while (($#)); do
     esac
 done
 
-bold= dim= plain=
+bold='' dim='' plain=''
 if [[ -t 2 ]]; then bold=$'\033[1m' dim=$'\033[2m' plain=$'\033[0m'; fi
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain" >&2; }
 

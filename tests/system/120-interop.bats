@@ -8,6 +8,8 @@ BUSYBOX_ID=sha256:654fc8fd836e35f4a64586bddf8f59b9029b48cf80f520834c6c98ca8ab5de
 
 # podman with a throwaway store in the test dir, never the user's.
 podman_t() {
+    # Its config and runtime dirs too, so nothing lands in HOME or /tmp.
+    XDG_RUNTIME_DIR=$TEST_DIR/podman-xdg XDG_CONFIG_HOME=$TEST_DIR/podman-config \
     timeout 300 podman --root "$TEST_DIR/podman-root" --runroot "$TEST_DIR/podman-run" \
         --storage-driver vfs --tmpdir "$TEST_DIR/podman-tmp" \
         --cgroup-manager cgroupfs --events-backend file "$@"
@@ -35,7 +37,8 @@ need_podman() {
     if [[ ${1:-} == --other-owners && -n $IS_ROOTLESS && -z $HAS_SUBUID ]]; then
         skip "rootless podman cannot store busybox's uid 65534 files without a subuid range"
     fi
-    mkdir -p "$TEST_DIR/podman-tmp"
+    mkdir -p "$TEST_DIR/podman-tmp" "$TEST_DIR/podman-config"
+    mkdir -m 700 -p "$TEST_DIR/podman-xdg"
     podman_t images >/dev/null 2>&1 || skip "podman does not work for $(id -un) here"
 }
 

@@ -141,7 +141,7 @@ assert() {
         '!=') [[ $actual != "$expected" ]] && ok=1 ;;
         '=~') [[ $actual =~ $expected ]] && ok=1 ;;
         '!~') [[ ! $actual =~ $expected ]] && ok=1 ;;
-        *)    [ "$actual" "$op" "$expected" ] && ok=1 ;;
+        *)    test "$actual" "$op" "$expected" && ok=1 ;;
     esac
     [[ -n $ok ]] && return 0
     {

@@ -11,6 +11,7 @@
 #include "kayak/util/strings.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,10 +23,26 @@ namespace kayak::store {
 // ---- staging -----------------------------------------------------------
 
 StagingDir::StagingDir(const std::string& tmp_root, const std::string& prefix) {
-  std::string templ = fs::join(tmp_root, prefix + "-XXXXXX");
-  if (!::mkdtemp(templ.data())) fail_errno("create staging directory in {}", tmp_root);
-  path_ = templ;
-  lock_ = FileLock(fs::join(path_, ".lock"), FileLock::Mode::Exclusive);
+  for (;;) {
+    std::string lock_path = fs::join(tmp_root, prefix + "-XXXXXX.lock");
+    UniqueFd fd(::mkostemps(lock_path.data(), 5, O_CLOEXEC));
+    if (!fd) fail_errno("create staging lock in {}", tmp_root);
+    if (::flock(fd.get(), LOCK_EX) != 0) fail_errno("lock {}", lock_path);
+    // A sweeper may have taken the fresh lock file for a stale one and
+    // removed it before we locked it: then start again with a new name.
+    struct stat held, named;
+    if (::fstat(fd.get(), &held) != 0 || ::stat(lock_path.c_str(), &named) != 0 || held.st_ino != named.st_ino) {
+      continue;
+    }
+    path_ = lock_path.substr(0, lock_path.size() - 5);
+    if (::mkdir(path_.c_str(), 0700) != 0) {
+      int err = errno;
+      ::unlink(lock_path.c_str());
+      fail_errno_value(err, "create staging directory {}", path_);
+    }
+    lock_ = std::move(fd);
+    return;
+  }
 }
 
 StagingDir::~StagingDir() {
@@ -34,6 +51,7 @@ StagingDir::~StagingDir() {
   } catch (const std::exception& e) {
     log::warn("cannot remove staging directory: {}", e.what());
   }
+  ::unlink((path_ + ".lock").c_str());
 }
 
 // ---- opening -----------------------------------------------------------
@@ -57,13 +75,22 @@ FileLock Store::lock_exclusive() {
 }
 
 void Store::sweep() {
-  // Staging dirs whose owner is gone (their lock can be taken).
+  // Staging dirs whose owner is gone: their lock can be taken, or (for a
+  // directory) there is no lock file at all, since owners create the lock
+  // first. Layers being deleted are renamed here too and are swept the same way.
   for (const auto& name : fs::list_dir(tmp_dir())) {
-    std::string dir = fs::join(tmp_dir(), name);
-    FileLock probe;
-    if (!fs::is_dir(dir) || !FileLock::try_lock(fs::join(dir, ".lock"), FileLock::Mode::Exclusive, probe)) continue;
-    log::debug("removing stale staging directory {}", dir);
-    fs::remove_tree(dir);
+    std::string path = fs::join(tmp_dir(), name);
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".lock") == 0) {
+      UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+      if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;
+      std::string dir = path.substr(0, path.size() - 5);
+      log::debug("removing stale staging directory {}", dir);
+      if (fs::exists(dir)) fs::remove_tree(dir);
+      ::unlink(path.c_str());
+    } else if (fs::is_dir(path) && !fs::exists(path + ".lock")) {
+      log::debug("removing stale directory {}", path);
+      fs::remove_tree(path);
+    }
   }
   // An interrupted multi-file change.
   std::string marker;

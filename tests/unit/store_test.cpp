@@ -117,11 +117,14 @@ TEST_CASE("the next writer sweeps an interrupted change and stale staging dirs")
   s.mark_incomplete({hex_of('c')}, {});
   // A staging dir whose owner died: its lock file is not held.
   fs::mkdir_p(fs::join(s.tmp_dir(), "load-dead"));
-  fs::write_file_atomic(fs::join(s.tmp_dir(), "load-dead/.lock"), "");
+  fs::write_file_atomic(fs::join(s.tmp_dir(), "load-dead.lock"), "");
+  // A directory left without any lock file (a crash while deleting a layer).
+  fs::mkdir_p(fs::join(s.tmp_dir(), "deleted-abc/diff"));
   {
     store::StagingDir alive(s.tmp_dir(), "load");
     FileLock lock = s.lock_exclusive();
     CHECK(fs::exists(alive.path()));
+    CHECK(fs::list_dir(s.tmp_dir()).size() == 2);  // alive and its lock
   }
   CHECK_FALSE(s.has_layer(hex_of('c')));
   CHECK_FALSE(fs::exists(fs::join(dir.path(), "incomplete.json")));

@@ -18,6 +18,7 @@
 #include "kayak/image/config.hpp"
 #include "kayak/store/paths.hpp"
 #include "kayak/store/records.hpp"
+#include "kayak/util/fd.hpp"
 #include "kayak/util/json.hpp"
 #include "kayak/util/lock.hpp"
 
@@ -34,9 +35,11 @@ namespace kayak::store {
 // in insertion order.
 using Names = std::vector<std::pair<std::string, std::string>>;
 
-// A private working directory under tmp/, locked while this object lives,
-// removed when it is destroyed. A crashed command's staging dir is unlocked
-// and swept by the next writer.
+// A private working directory under tmp/, removed when this object is
+// destroyed. Its lock file "<dir>.lock" exists (and is held) before the
+// directory does, so a sweeping writer never mistakes a staging dir being
+// set up for a crashed one; a crashed command's lock is free and its
+// directory is swept by the next writer.
 class StagingDir {
 public:
   StagingDir(const std::string& tmp_root, const std::string& prefix);
@@ -47,7 +50,7 @@ public:
 
 private:
   std::string path_;
-  FileLock lock_;
+  UniqueFd lock_;
 };
 
 class Store {

@@ -91,8 +91,10 @@ if [[ ! -f $build_dir/build.ninja ]]; then
 fi
 # The binary first: without it nothing can be tested. Then everything else
 # (the unit-test binaries); if only those fail, the system tests still run.
-build_log=$build_dir/run-all-build.log
-show_build_errors() { grep -v '^\[[0-9]*/[0-9]*\] ' "$build_log" | tail -60 >&2; }
+build_log=$(cd "$build_dir" && pwd)/run-all-build.log
+show_build_errors() {
+    { grep -v '^\[[0-9]*/[0-9]*\] ' "$build_log" | tail -60; } >&2 || true
+}
 if ! ninja -C "$build_dir" kayak >"$build_log" 2>&1; then
     show_build_errors
     fatal build "kayak did not build, see $build_log"

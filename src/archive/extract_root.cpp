@@ -1,6 +1,7 @@
 #include "extract_root.hpp"
 
 #include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
 
 #include <dirent.h>
@@ -135,19 +136,7 @@ namespace {
 // running out of fds on a hostile tree ends in an error, never in a
 // partial removal outside the root.
 void remove_contents(int dir_fd, const std::string& shown) {
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail_errno("open {}", shown);
-  DIR* dir = ::fdopendir(fd);
-  if (!dir) {
-    ::close(fd);
-    fail_errno("read directory {}", shown);
-  }
-  std::vector<std::string> names;
-  while (struct dirent* entry = ::readdir(dir)) {
-    if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) continue;
-    names.emplace_back(entry->d_name);
-  }
-  ::closedir(dir);
+  std::vector<std::string> names = fs::list_dir_at(dir_fd, shown);
   for (const auto& name : names) {
     std::string child = shown + "/" + name;
     if (::unlinkat(dir_fd, name.c_str(), 0) == 0 || errno == ENOENT) continue;

@@ -6,6 +6,7 @@
 #include "extract_root.hpp"
 
 #include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
 #include "kayak/util/fd.hpp"
 
 #include <archive_entry.h>
@@ -32,22 +33,7 @@ bool exported_xattr(std::string_view name, const std::string& opaque_xattr) {
 }
 
 std::vector<std::string> sorted_names(int dir_fd, const std::string& shown) {
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail_errno("open {}", shown);
-  DIR* dir = ::fdopendir(fd);
-  if (!dir) {
-    ::close(fd);
-    fail_errno("read directory {}", shown);
-  }
-  std::vector<std::string> names;
-  errno = 0;
-  while (struct dirent* entry = ::readdir(dir)) {
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.emplace_back(entry->d_name);
-    errno = 0;
-  }
-  int err = errno;
-  ::closedir(dir);
-  if (err != 0) fail_errno_value(err, "read directory {}", shown);
+  std::vector<std::string> names = fs::list_dir_at(dir_fd, shown);
   std::sort(names.begin(), names.end());
   return names;
 }

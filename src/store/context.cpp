@@ -66,15 +66,7 @@ json::Value Context::write(const std::function<json::Value()>& fn) {
     std::string text = json::dump(fn());
     write_all(result.get(), text.data(), text.size(), "command result");
   });
-  std::string text;
-  char buf[65536];
-  ssize_t n;
-  off_t offset = 0;
-  while ((n = ::pread(result.get(), buf, sizeof buf, offset)) > 0) {
-    text.append(buf, static_cast<size_t>(n));
-    offset += n;
-  }
-  if (n < 0) fail_errno("read command result");
+  std::string text = fs::read_fd_from_start(result.get(), "command result");
   if (text.empty()) fail("internal error: the store's helper process returned no result");
   return json::parse(text, "command result");
 }

@@ -170,6 +170,40 @@ std::vector<std::string> list_dir(const std::string& path) {
   return names;
 }
 
+std::vector<std::string> list_dir_at(int dir_fd, const std::string& shown) {
+  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail_errno("open {}", shown);
+  DIR* dir = ::fdopendir(fd);
+  if (!dir) {
+    ::close(fd);
+    fail_errno("read directory {}", shown);
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (struct dirent* entry = ::readdir(dir)) {
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) names.emplace_back(entry->d_name);
+    errno = 0;
+  }
+  int err = errno;
+  ::closedir(dir);
+  if (err != 0) fail_errno_value(err, "read directory {}", shown);
+  return names;
+}
+
+std::string read_fd_from_start(int fd, const std::string& shown) {
+  std::string text;
+  char buf[65536];
+  off_t offset = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail_errno("read {}", shown);
+    if (n == 0) return text;
+    text.append(buf, static_cast<size_t>(n));
+    offset += n;
+  }
+}
+
 namespace {
 
 void tree_size_at(int dir_fd, uint64_t& total, std::set<std::pair<dev_t, ino_t>>& seen) {

@@ -1,6 +1,7 @@
 #include "newidmap.hpp"
 
 #include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
 #include "kayak/util/fd.hpp"
 #include "kayak/util/strings.hpp"
 
@@ -68,17 +69,6 @@ void spawn_helper(HelperRun& run, pid_t target, const std::vector<IdMapEntry>& e
   if (err != 0) fail_errno_value(err, "run {}", path);
 }
 
-std::string helper_output(int fd) {
-  std::string text;
-  char buf[4096];
-  off_t offset = 0;
-  ssize_t n;
-  while ((n = ::pread(fd, buf, sizeof buf, offset)) > 0) {
-    text.append(buf, static_cast<size_t>(n));
-    offset += n;
-  }
-  return std::string(str::trim(text));
-}
 
 // Empty when the helper succeeded, else what went wrong.
 std::string wait_helper(HelperRun& run, const Identity& id, const char* file) {
@@ -89,7 +79,7 @@ std::string wait_helper(HelperRun& run, const Identity& id, const char* file) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
   std::string how = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
                                       : fmt::format("killed by signal {}", WTERMSIG(status));
-  std::string output = helper_output(run.output.get());
+  std::string output = std::string(str::trim(fs::read_fd_from_start(run.output.get(), "the output of " + run.name)));
   std::string command = str::join(run.argv, " ");
   return fmt::format("{} failed ({}){}{} (check the entries for {} in {}, and that {} is setuid root or has "
                      "the setuid capability)",

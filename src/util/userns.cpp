@@ -58,17 +58,6 @@ void write_report(int fd, int exit_code, std::string_view message) {
   }
 }
 
-std::string read_all_from_start(int fd) {
-  std::string text;
-  char buf[4096];
-  off_t offset = 0;
-  ssize_t n;
-  while ((n = ::pread(fd, buf, sizeof buf, offset)) > 0) {
-    text.append(buf, static_cast<size_t>(n));
-    offset += n;
-  }
-  return text;
-}
 
 void write_proc_file(const char* path, std::string_view text) {
   UniqueFd fd(::open(path, O_WRONLY | O_CLOEXEC));
@@ -230,7 +219,7 @@ void run_in_userns(const Identity& id, const std::function<void()>& fn, bool new
   }
 
   int status = wait_for(pid);
-  std::string text = read_all_from_start(report.get());
+  std::string text = fs::read_fd_from_start(report.get(), "the namespace child's report");
   if (text.size() >= sizeof(ReportHeader)) {
     ReportHeader header;
     std::memcpy(&header, text.data(), sizeof header);

@@ -51,6 +51,12 @@ void remove_tree(const std::string& path);
 void sync_dir(const std::string& path);
 // Names in a directory, without "." and ".."; empty when it does not exist.
 std::vector<std::string> list_dir(const std::string& path);
+// Names in the directory open at dir_fd (an O_PATH fd works), without "."
+// and ".."; `shown` names it in errors. dir_fd stays open and unchanged.
+std::vector<std::string> list_dir_at(int dir_fd, const std::string& shown);
+// Everything in fd from offset 0, whatever its file position (memfds that
+// a child process wrote its result or output into).
+std::string read_fd_from_start(int fd, const std::string& shown);
 // Total bytes of regular files below path (hard links counted once).
 uint64_t tree_size(const std::string& path);
 

@@ -7,6 +7,7 @@
 #include "kayak/util/time.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace kayak::commands {
@@ -34,8 +35,13 @@ void tag_image(store::Context& ctx, const std::string& source, const std::vector
 namespace {
 
 // Deletes an image whose names are already gone, and the layers and blobs
-// only it used. Appends Docker's "Deleted:" lines.
-void delete_image(store::Store& store, const store::ImageRecord& image, std::vector<std::string>& lines) {
+// only it used. Appends Docker's "Deleted:" lines; returns the bytes of the
+// layers freed (layers other images share are not counted).
+int64_t delete_image(store::Store& store, const store::ImageRecord& image, std::vector<std::string>& lines) {
+  std::map<std::string, int64_t> layer_sizes;
+  for (const auto& chain : image.layers) {
+    if (store.has_layer(chain)) layer_sizes[chain] = store.layer(chain).size;
+  }
   std::vector<std::string> blobs{image.config_digest()};
   if (!image.manifest_digest.empty()) blobs.push_back(image.manifest_digest);
   store.mark_incomplete(image.layers, blobs);
@@ -44,12 +50,15 @@ void delete_image(store::Store& store, const store::ImageRecord& image, std::vec
   auto garbage = store.collect_garbage(image.layers, blobs);
   // Docker lists freed layers top first.
   std::vector<std::string> freed(image.layers.rbegin(), image.layers.rend());
+  int64_t freed_bytes = 0;
   for (const auto& chain : freed) {
     if (std::find(garbage.layers.begin(), garbage.layers.end(), chain) != garbage.layers.end()) {
       lines.push_back("Deleted: sha256:" + chain);
+      freed_bytes += layer_sizes[chain];
     }
   }
   store.clear_incomplete();
+  return freed_bytes;
 }
 
 json::Value item_json(const RemoveItem& item) {
@@ -162,9 +171,8 @@ PruneReport prune_images(store::Context& ctx, const PruneOptions& options) {
       }
       store.write_names(names);
       std::vector<std::string> deleted;
-      delete_image(store, image, deleted);
+      reclaimed += delete_image(store, image, deleted);
       for (auto& line : deleted) lines.push_back("deleted: " + line.substr(9));
-      reclaimed += image.size;
     }
     out.set("lines", json::Value::strings(lines));
     out.set("reclaimed", reclaimed);

@@ -16,16 +16,6 @@ namespace kayak::commands {
 
 namespace {
 
-class AtomicFileWriter : public Writer {
-public:
-  explicit AtomicFileWriter(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-  void write(const void* buf, size_t n) override { write_all(fd_, buf, n, name_); }
-
-private:
-  int fd_;
-  std::string name_;
-};
-
 std::string uncompressed_digest(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) fail_errno("open {}", path);
@@ -65,7 +55,7 @@ std::string import_image(store::Context& ctx, const ImportOptions& options) {
       if (!out) fail_errno("create {}", blob_path);
       FdReader in(fd, options.source == "-" ? "stdin" : options.source);
       HashingReader hashed(in);
-      AtomicFileWriter writer(out.get(), blob_path);
+      FdWriter writer(out.get(), blob_path);
       copy_stream(hashed, writer);
       blob_digest = hashed.digest();
       blob_size = static_cast<int64_t>(hashed.bytes());

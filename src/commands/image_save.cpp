@@ -51,15 +51,6 @@ bool named_by_id(std::string_view text, const std::string& id) {
   return image::looks_like_id(text) && id.compare(0, text.size(), text) == 0;
 }
 
-class FileWriter : public Writer {
-public:
-  explicit FileWriter(fs::AtomicFile& file) : file_(file) {}
-  void write(const void* buf, size_t n) override { file_.write(buf, n); }
-
-private:
-  fs::AtomicFile& file_;
-};
-
 }  // namespace
 
 void save_images(store::Store& store, const SaveOptions& options) {
@@ -143,8 +134,7 @@ void save_images(store::Store& store, const SaveOptions& options) {
   }
   // The archive appears whole or not at all.
   fs::AtomicFile file(fs::absolute(options.output), 0644);
-  FileWriter out(file);
-  write(out);
+  write(file);
   file.commit();
 }
 

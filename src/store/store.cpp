@@ -133,29 +133,25 @@ std::string familiar_name(std::string_view stored_name) {
 
 // ---- images ------------------------------------------------------------
 
-std::optional<ImageRecord> Store::image(const std::string& id) const {
+std::optional<ImageRecord> Store::load_image(const std::string& id, const Names& all_names) const {
   if (!is_sha256_hex(id)) return std::nullopt;
   std::string text;
   if (!fs::read_file_if_exists(fs::join(paths_.root, "images/" + id + ".json"), text)) return std::nullopt;
   ImageRecord record = ImageRecord::from_json(json::parse(text, "image record " + id));
-  for (const auto& [name, owner] : names()) {
+  for (const auto& [name, owner] : all_names) {
     if (owner == id) record.names.push_back(name);
   }
   return record;
 }
+
+std::optional<ImageRecord> Store::image(const std::string& id) const { return load_image(id, names()); }
 
 std::vector<ImageRecord> Store::images() const {
   std::vector<ImageRecord> out;
   Names all_names = names();
   for (const auto& file : fs::list_dir(fs::join(paths_.root, "images"))) {
     if (file.size() != 69 || file.substr(64) != ".json") continue;
-    std::string text;
-    if (!fs::read_file_if_exists(fs::join(paths_.root, "images/" + file), text)) continue;
-    ImageRecord record = ImageRecord::from_json(json::parse(text, "image record " + file));
-    for (const auto& [name, owner] : all_names) {
-      if (owner == record.id) record.names.push_back(name);
-    }
-    out.push_back(std::move(record));
+    if (auto record = load_image(file.substr(0, 64), all_names)) out.push_back(std::move(*record));
   }
   return out;
 }
@@ -190,11 +186,11 @@ std::optional<std::string> id_prefix(std::string_view text) {
 
 ImageRecord Store::resolve_image(std::string_view text) const {
   auto prefix = id_prefix(text);
+  Names all_names = names();
   if (prefix && prefix->size() == 64) {
-    if (auto found = image(*prefix)) return *found;
+    if (auto found = load_image(*prefix, all_names)) return *found;
     no_such_image(text);
   }
-  Names all_names = names();
   std::optional<image::Reference> ref;
   try {
     ref = image::parse_reference(text);
@@ -213,7 +209,7 @@ ImageRecord Store::resolve_image(std::string_view text) const {
       std::string full = ref->str();
       for (const auto& [name, id] : all_names) {
         if (name == full) {
-          if (auto found = image(id)) return *found;
+          if (auto found = load_image(id, all_names)) return *found;
         }
       }
       // A short name also matches a stored name with another domain and the
@@ -237,7 +233,7 @@ ImageRecord Store::resolve_image(std::string_view text) const {
         std::sort(matches.begin(), matches.end());
         matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
         if (matches.size() == 1) {
-          if (auto found = image(matches[0])) return *found;
+          if (auto found = load_image(matches[0], all_names)) return *found;
         }
       }
     }
@@ -248,7 +244,7 @@ ImageRecord Store::resolve_image(std::string_view text) const {
       if (file.size() == 69 && file.compare(0, prefix->size(), *prefix) == 0) matches.push_back(file.substr(0, 64));
     }
     if (matches.size() == 1) {
-      if (auto found = image(matches[0])) return *found;
+      if (auto found = load_image(matches[0], all_names)) return *found;
     }
     if (matches.size() > 1) fail("short ID {} is ambiguous: {} images match", text, matches.size());
   }
@@ -330,12 +326,7 @@ void Store::put_blob_file(const std::string& path, const std::string& digest, bo
   if (!in) fail_errno("open {}", path);
   fs::AtomicFile out(target, 0600);
   FdReader reader(in.get(), path);
-  struct AtomicWriter : Writer {
-    fs::AtomicFile& file;
-    explicit AtomicWriter(fs::AtomicFile& f) : file(f) {}
-    void write(const void* buf, size_t n) override { file.write(buf, n); }
-  } writer(out);
-  copy_stream(reader, writer);
+  copy_stream(reader, out);
   out.commit();
 }
 

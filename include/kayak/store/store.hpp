@@ -115,6 +115,8 @@ public:
                           const std::vector<std::string>& candidate_blobs);
 
 private:
+  // Reads images/<id>.json and attaches its names from all_names.
+  std::optional<ImageRecord> load_image(const std::string& id, const Names& all_names) const;
   void sweep();
   std::vector<std::string> referenced_blobs(const ImageRecord& image) const;
 

@@ -2,6 +2,8 @@
 // temporary directories, each owning what it creates.
 #pragma once
 
+#include "kayak/util/stream.hpp"
+
 #include <sys/types.h>
 
 #include <string>
@@ -20,17 +22,18 @@ bool read_file_if_exists(const std::string& path, std::string& out);
 void write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
 
 // A file that becomes visible at its final path only on commit(); the
-// destructor removes a temp that was never committed.
-class AtomicFile {
+// destructor removes a temp that was never committed. It is a Writer, so
+// streams can be copied straight into it.
+class AtomicFile : public Writer {
 public:
   explicit AtomicFile(std::string path, mode_t mode = 0644);
-  ~AtomicFile();
+  ~AtomicFile() override;
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   int fd() const { return fd_; }
   const std::string& temp_path() const { return temp_path_; }
-  void write(const void* data, size_t size);
+  void write(const void* data, size_t size) override;
   void write(std::string_view data) { write(data.data(), data.size()); }
   void commit();
 

@@ -1,0 +1,19 @@
+// Rows of the command table, one function per command group, each in its
+// own file (table_image.cpp, table_system.cpp, ...). command_table.cpp joins
+// them in this order; help lists commands in table order.
+#pragma once
+
+#include "kayak/cli/command_table.hpp"
+
+#include <vector>
+
+namespace kayak::cli::rows {
+
+// --format, in the flavours Docker describes per command.
+Flag format_table_flag();  // table / table TEMPLATE / json / TEMPLATE
+Flag format_json_flag();   // -f: json / TEMPLATE
+
+std::vector<Command> image_commands();
+std::vector<Command> system_commands();
+
+}  // namespace kayak::cli::rows

@@ -1,0 +1,177 @@
+// Containers in the store (DESIGN "Storage"):
+//
+//   containers/<id>/config.json   ContainerConfig: what to run, resolved once at create
+//   containers/<id>/state.json    ContainerState: status, pids, exit code, times
+//   containers/<id>/upper, work   overlay upper/work dirs (rootfs/ for vfs)
+//   containers/<id>/userdata/     hosts, hostname, resolv.conf bound into the container
+//   containers/<id>/ctr.log       k8s-file log
+//   containers/<id>/lock          flock: held by whoever changes this container
+//   containers/names/<name>       symlink -> <id>: names are unique because
+//                                 symlink(2) fails with EEXIST (O(1), no scan)
+//   <runroot>/containers/<id>/    attach socket, monitor pid (gone after reboot)
+//
+// A container's files are changed under its own lock, never the image
+// store's exclusive lock, so `run` does not wait for a long `load`. Creating
+// a container takes the store's shared lock (the image cannot vanish while
+// the container is recorded); `rmi` takes the exclusive lock and refuses
+// images that containers use.
+#pragma once
+
+#include "kayak/util/json.hpp"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kayak::store {
+
+// One mount the container asks for (-v, --mount, --tmpfs, image VOLUME).
+struct MountSpec {
+  std::string type;         // "bind" | "tmpfs" | "volume"
+  std::string source;       // host path (bind), volume name (volume), "" (tmpfs)
+  std::string destination;  // absolute path in the container
+  bool read_only = false;
+  bool anonymous = false;   // a volume made for an image VOLUME or `-v /path`
+  // Remaining options as given ("nosuid", "size=64m", "mode=1777", "z", ...).
+  std::vector<std::string> options;
+
+  json::Value to_json() const;
+  static MountSpec from_json(const json::Value& doc);
+};
+
+struct Ulimit {
+  std::string name;  // "nofile", "nproc", ... (Docker's names)
+  int64_t soft = 0;  // -1: unlimited
+  int64_t hard = 0;
+};
+
+struct RestartPolicy {
+  std::string name = "no";  // "no" | "on-failure" | "always" | "unless-stopped"
+  int max_retries = 0;      // on-failure:N
+};
+
+// What to run, resolved once at create (DESIGN "Storage"): everything
+// `start` needs without consulting the image again.
+struct ContainerConfig {
+  std::string id;           // 64 hex
+  std::string name;         // without the leading "/"
+  std::string created;      // RFC 3339 with nanoseconds
+  std::string image_id;     // 64 hex
+  std::string image_name;   // as the user typed it ("busybox"), shown by ps
+  std::vector<std::string> layers;  // chain IDs, base first (lower dirs)
+  std::string driver;       // the store's rootfs driver at create
+
+  // Process. path + args is what runs (Docker's Path/Args).
+  std::string path;
+  std::vector<std::string> args;
+  std::vector<std::string> cmd;         // Config.Cmd as resolved (image or user)
+  std::vector<std::string> entrypoint;  // Config.Entrypoint as resolved
+  std::vector<std::string> env;         // final K=V list, image env merged
+  std::string working_dir;  // "" means "/"
+  std::string user;         // as given ("", "1000", "nobody:nogroup"); resolved at start
+  std::string hostname;     // default: first 12 hex of the id
+  std::string domainname;
+  bool tty = false;         // -t
+  bool open_stdin = false;  // -i
+  std::string stop_signal;  // "SIGTERM" unless the image or --stop-signal says otherwise
+  std::optional<int> stop_timeout;  // --stop-timeout; nullopt: 10 s
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::vector<std::string> exposed_ports;  // "80/tcp"
+  std::vector<std::string> volumes;        // image VOLUME paths (Config.Volumes)
+
+  // Host side.
+  std::vector<MountSpec> mounts;
+  std::vector<std::string> cap_add;   // canonical "CAP_NET_ADMIN", or "ALL"
+  std::vector<std::string> cap_drop;
+  bool privileged = false;
+  bool no_new_privileges = false;
+  std::string seccomp_profile;  // "" default, "unconfined", or the profile's JSON text
+  bool read_only = false;
+  bool read_only_tmpfs = true;  // with read_only: tmpfs on /tmp, /var/tmp, /run
+  std::vector<Ulimit> ulimits;
+  RestartPolicy restart;
+  bool auto_remove = false;     // --rm
+  std::string network_mode;     // "" (default), "none", "host", "container:X", "ns:PATH"
+  std::vector<std::string> dns, dns_search, dns_options, add_hosts;
+  std::string log_driver = "k8s-file";
+  std::vector<std::pair<std::string, std::string>> log_options;  // max-size=...
+  int64_t memory = 0;       // bytes, 0: unset
+  int64_t pids_limit = 0;   // 0: unset
+  int64_t nano_cpus = 0;    // --cpus * 1e9, 0: unset
+  std::string cidfile;
+  std::string sdnotify;     // issue 6
+
+  json::Value to_json() const;
+  static ContainerConfig from_json(const json::Value& doc);
+};
+
+enum class ContainerStatus { Created, Running, Paused, Exited, Removing };
+std::string_view status_name(ContainerStatus status);  // "created", "running", ...
+
+struct ContainerState {
+  ContainerStatus status = ContainerStatus::Created;
+  pid_t pid = 0;                  // container init (host pid), 0 when not running
+  uint64_t pid_start_time = 0;    // /proc/<pid>/stat field 22, guards against pid reuse
+  pid_t monitor_pid = 0;
+  uint64_t monitor_start_time = 0;
+  std::string boot_id;            // /proc/sys/kernel/random/boot_id when started
+  int exit_code = 0;
+  std::string started_at;         // RFC 3339; "" never started
+  std::string finished_at;
+  std::string error;              // why the last start failed
+  int restart_count = 0;
+  bool oom_killed = false;
+
+  json::Value to_json() const;
+  static ContainerState from_json(const json::Value& doc);
+};
+
+}  // namespace kayak::store
+
+#include "kayak/store/store.hpp"
+#include "kayak/util/lock.hpp"
+
+namespace kayak::store {
+
+// The containers/ part of the store. Reading a container's state reconciles
+// it with reality: a "running" container whose init or monitor is gone (pid
+// dead, zombie, reused — checked by start time — or another boot) reads as
+// exited, and the corrected state is written back under the container lock.
+class ContainerStore {
+public:
+  explicit ContainerStore(const Store& store);
+
+  std::string dir(const std::string& id) const;      // containers/<id>
+  std::string run_dir(const std::string& id) const;  // <runroot>/containers/<id>
+
+  // Records a new container: reserves config.name (error, exit 125, with
+  // Docker's text when taken), creates its directory with config.json and a
+  // Created state.json. Nothing is left behind when it fails.
+  void create(const ContainerConfig& config);
+
+  // Full ID for what a user typed: full ID, unique ID prefix, or name.
+  // Throws Error naming the text when nothing (or more than one) matches.
+  std::string resolve(const std::string& text) const;
+  std::vector<std::string> list_ids() const;  // every container, any order
+
+  ContainerConfig config(const std::string& id) const;
+  void write_config(const ContainerConfig& config);
+  ContainerState state(const std::string& id);  // reconciled
+  void write_state(const std::string& id, const ContainerState& state);
+
+  // Serialises changes to one container (start, stop, rm, commit, monitor).
+  FileLock lock(const std::string& id) const;
+
+  void rename(const std::string& id, const std::string& new_name);
+  // Deletes the container's directories and its name; the caller has
+  // stopped it and unmounted what it mounted.
+  void remove(const std::string& id);
+
+private:
+  const Store& store_;
+};
+
+}  // namespace kayak::store

@@ -92,13 +92,18 @@ std::vector<ContainerItem> kill_containers(store::Context& ctx, const std::vecto
 }
 
 std::vector<ContainerItem> stop_containers(store::Context& ctx, const std::vector<std::string>& targets,
-                                           std::optional<int> timeout) {
+                                           std::optional<int> timeout, const std::string& signal_text) {
+  std::optional<int> chosen;
+  if (!signal_text.empty()) {
+    chosen = sig::parse(signal_text);
+    if (!chosen) fail("Invalid signal: {}", signal_text);
+  }
   store::ContainerStore containers(ctx.store());
   return each(targets, [&](const std::string& target) {
     std::string id = containers.resolve(target);
     store::ContainerConfig config = containers.config(id);
     int seconds = timeout ? *timeout : config.stop_timeout.value_or(10);
-    int signal = sig::parse(config.stop_signal).value_or(SIGTERM);
+    int signal = chosen ? *chosen : sig::parse(config.stop_signal).value_or(SIGTERM);
     stop_container(containers, id, signal, seconds);
     return target;
   });

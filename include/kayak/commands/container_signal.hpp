@@ -26,11 +26,12 @@ struct ContainerItem {
 std::vector<ContainerItem> kill_containers(store::Context& ctx, const std::vector<std::string>& targets,
                                            const std::string& signal);
 
-// stop [-t N]: the container's StopSignal, SIGKILL after the timeout
-// (timeout: -t, else --stop-timeout at create, else 10 s). A container
-// that is not running is left as it is (success, as Docker).
+// stop [-t N] [-s SIG]: SIG, else the container's StopSignal, then SIGKILL
+// after the timeout (-t, else --stop-timeout at create, else 10 s; -1
+// waits for ever). A container that is not running is left as it is
+// (success, as Docker).
 std::vector<ContainerItem> stop_containers(store::Context& ctx, const std::vector<std::string>& targets,
-                                           std::optional<int> timeout);
+                                           std::optional<int> timeout, const std::string& signal = "");
 
 // wait: blocks until each container is not running; line = exit code.
 std::vector<ContainerItem> wait_containers(store::Context& ctx, const std::vector<std::string>& targets);

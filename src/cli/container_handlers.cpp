@@ -90,6 +90,7 @@ int handle_container_ls(Invocation& inv) {
 namespace {
 
 int print_inspect(const Invocation& inv, const std::vector<commands::InspectItem>& items, const std::string& type) {
+  // Only containers are printed here.
   std::string format = inv.value_or("format", "");
   int status = 0;
   json::Value array = json::Value::array();
@@ -101,7 +102,7 @@ int print_inspect(const Invocation& inv, const std::vector<commands::InspectItem
       continue;
     }
     if (!format.empty()) {
-      render_object(format == "json" ? item.object : commands::template_view(item.object), format, type);
+      render_object(format == "json" ? item.object : commands::container_template_view(item.object), format, type);
     } else {
       array.push_back(item.object);
     }
@@ -184,7 +185,9 @@ int handle_inspect(Invocation& inv) {
       continue;
     }
     if (!format.empty()) {
-      render_object(format == "json" ? item.object : commands::template_view(item.object), format, go_type);
+      json::Value view = go_type == "container.InspectResponse" ? commands::container_template_view(item.object)
+                                                                 : commands::template_view(item.object);
+      render_object(format == "json" ? item.object : view, format, go_type);
     } else {
       array.push_back(item.object);
     }

@@ -237,6 +237,19 @@ json::Value inspect_container(const store::ContainerStore& containers, const sto
   return v;
 }
 
+json::Value container_template_view(const json::Value& inspect_object) {
+  json::Value view = template_view(inspect_object);
+  if (json::Value* ids = view.find("ExecIDs"); ids && ids->is_null()) *ids = json::Value::array();
+  if (json::Value* host = view.find("HostConfig"); host && host->is_object()) {
+    for (const char* list : {"Binds", "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts", "GroupAdd", "Links",
+                             "SecurityOpt", "Ulimits"}) {
+      json::Value* field = host->find(list);
+      if (field && field->is_null()) *field = json::Value::array();
+    }
+  }
+  return view;
+}
+
 int64_t container_rw_size(store::Context& ctx, const std::string& id) {
   store::ContainerStore containers(ctx.store());
   std::string dir = fs::is_dir(containers.vfs_dir(id)) ? containers.vfs_dir(id) : containers.upper_dir(id);

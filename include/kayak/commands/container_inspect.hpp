@@ -18,6 +18,10 @@ json::Value inspect_container(const store::ContainerStore& containers, const sto
                               const store::ContainerState& state, std::optional<int64_t> size_rw = std::nullopt,
                               int64_t image_size = 0);
 
+// The object as Go templates see Docker's typed struct: null lists print
+// "[]" (Config's, HostConfig's, ExecIDs), null maps "map[]".
+json::Value container_template_view(const json::Value& inspect_object);
+
 // One item per target; error "No such container: X" for unknown ones.
 std::vector<InspectItem> inspect_containers(store::Context& ctx, const std::vector<std::string>& targets, bool size);
 

@@ -67,6 +67,8 @@ Liveness observe(const ContainerState& state) {
 
 ContainerState ContainerStore::state(const std::string& id) {
   ContainerState state = stored_state(id);
+  // Only a running or paused container can be out of date: skip /proc.
+  if (state.status != ContainerStatus::Running && state.status != ContainerStatus::Paused) return state;
   ContainerState fixed = state;
   bool kill_orphan = false;
   if (!reconcile(fixed, observe(state), kill_orphan)) return state;

@@ -200,3 +200,27 @@ print("ok")' "$TEST_DIR"
     left=$(find "$KAYAK_ROOT/containers" -mindepth 1 -maxdepth 1 ! -name names)
     assert "$left" == "" "no container dirs left"
 }
+
+@test "parallel creates: names stay unique, every container is listed once" {
+    make_busybox_image
+    local i pids=()
+    for i in $(seq 1 20); do
+        kayak create --name "p$i" "$BUSYBOX_REF" >"out.$i" 2>&1 &
+        pids+=($!)
+    done
+    # Ten creators race for one name: exactly one wins.
+    for i in $(seq 1 10); do
+        kayak create --name same "$BUSYBOX_REF" >"same.$i" 2>&1 &
+        pids+=($!)
+    done
+    local failed=0 pid
+    for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+    assert "$failed" -eq 9 "nine of the racers for 'same' lose"
+    run_kayak ps -a --format '{{.Names}}'
+    assert_line_count 21
+    assert "$(sort <<<"$output" | uniq -d)" == "" "no name twice"
+    assert "$(grep -l 'is already in use by container' same.* | wc -l)" -eq 9
+    local dirs
+    dirs=$(find "$KAYAK_ROOT/containers" -mindepth 1 -maxdepth 1 ! -name names | wc -l)
+    assert "$dirs" -eq 21 "no dir of a losing racer is left"
+}

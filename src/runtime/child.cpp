@@ -497,11 +497,22 @@ void run_step(const Step& s, size_t i) {
   case Op::MakeMountsPrivate:
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) report(i, errno);
     return;
+  case Op::OpenDirAt: {
+    int fd = ::open(s.a, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) report(i, errno);
+    if (::dup3(fd, s.fd, O_CLOEXEC) < 0) report(i, errno);
+    ::close(fd);
+    return;
+  }
   case Op::MountHost:
     if (::mount(s.a, s.b, s.c, s.flags, s.d) < 0) report(i, errno);
     return;
   case Op::RunProgram:
     run_program(s, i);
+    return;
+  case Op::UnshareMounts:
+    if (::unshare(CLONE_NEWNS) < 0) report(i, errno);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) report(i, errno);
     return;
   case Op::OpenRoot:
     g_root = ::open(s.a, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -20,8 +20,10 @@ enum class Op : int32_t {
                    // kind: the pipe's write end, closed first
   SetNs,           // fd: namespace fd, kind: CLONE_NEW* type
   MakeMountsPrivate,
+  OpenDirAt,       // a: host path, opened O_PATH onto fd number `fd` (a placeholder the parent holds)
   MountHost,       // a: source, b: host target, c: fstype, d: data, flags
   RunProgram,      // a: path, argv, envp, fd: output (memfd) for its stdout/stderr
+  UnshareMounts,   // a fresh mount namespace (a copy) for the rest of the setup
   OpenRoot,        // a: host path of the mounted rootfs: becomes the root register
   MountIn,         // a: source, b: target relative to the root, c: fstype, d: data, flags,
                    // kind: Create*, x: 1 = skip quietly when the target is missing

@@ -54,10 +54,12 @@ void check_overlay_path(const std::string& path) {
 }
 
 // lowerdir=...,upperdir=...,workdir=...: absolute paths when they fit in a
-// page; else every lower dir as /proc/self/fd/N of an fd the child
-// inherits (about 20 bytes a layer instead of 80+), so images with a
-// hundred layers still mount.
-std::string overlay_options(const RootfsSpec& rootfs, bool userxattr, PlanFds& fds, bool allow_fd_names) {
+// page; else every lower dir as /proc/self/fd/N (about 20 bytes a layer
+// instead of 80+), so images with a hundred layers still mount. The fds
+// must be opened in the child's own mount namespace (overlay refuses layers
+// reached through another namespace's mounts): the parent reserves the
+// numbers with placeholders and the child opens each layer onto its number.
+std::string overlay_options(Plan& plan, const RootfsSpec& rootfs, bool userxattr, PlanFds& fds, bool allow_fd_names) {
   if (rootfs.lower_dirs.empty()) fail("the image has no layers to mount");
   for (const auto& dir : rootfs.lower_dirs) check_overlay_path(dir);
   check_overlay_path(rootfs.upper_dir);
@@ -68,10 +70,13 @@ std::string overlay_options(const RootfsSpec& rootfs, bool userxattr, PlanFds& f
   if (options.size() <= kMountDataMax || !allow_fd_names) return options;
   std::vector<std::string> names;
   for (const auto& dir : rootfs.lower_dirs) {
-    UniqueFd fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) fail_errno("open layer directory {}", dir);
-    names.push_back(fmt::format("/proc/self/fd/{}", fd.get()));
-    fds.fds.push_back(std::move(fd));
+    UniqueFd placeholder(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!placeholder) fail_errno("open /dev/null");
+    Step& s = plan.add(Op::OpenDirAt, fmt::format("open the layer {}", dir));
+    s.a = plan.keep(dir);
+    s.fd = placeholder.get();
+    names.push_back(fmt::format("/proc/self/fd/{}", placeholder.get()));
+    fds.fds.push_back(std::move(placeholder));
   }
   options = "lowerdir=" + str::join(names, ":") + tail;
   if (options.size() > kMountDataMax) {
@@ -100,18 +105,19 @@ std::string plan_rootfs(Plan& plan, PlanFds& fds, const ContainerSpec& spec) {
   std::string mount_point = default_mount_point(rootfs);
   fs::mkdir_p(mount_point, 0700);
   if (rootfs.driver == "overlay") {
+    const char* options = plan.keep(overlay_options(plan, rootfs, userxattr, fds, true));
     Step& s = plan.add(Op::MountHost, "mount overlay on /");
     s.a = "overlay";
     s.b = plan.keep(mount_point);
     s.c = "overlay";
-    s.d = plan.keep(overlay_options(rootfs, userxattr, fds, true));
+    s.d = options;
     return mount_point;
   }
   if (rootfs.driver == "fuse-overlayfs") {
     std::string program = find_program("fuse-overlayfs");
     // fuse-overlayfs keeps the lower dirs open itself; its argument has no
     // page limit, so plain paths always do.
-    std::string options = overlay_options(rootfs, false, fds, false);
+    std::string options = overlay_options(plan, rootfs, false, fds, false);
     fds.program_output.reset(::memfd_create("kayak-fuse-overlayfs", MFD_CLOEXEC));
     if (!fds.program_output) fail_errno("memfd_create");
     Step& s = plan.add(Op::RunProgram, "mount fuse-overlayfs on /");
@@ -119,6 +125,11 @@ std::string plan_rootfs(Plan& plan, PlanFds& fds, const ContainerSpec& spec) {
     s.argv = plan.keep_array({program, "-o", options, mount_point});
     s.envp = plan.keep_array({"PATH=/usr/local/bin:/usr/bin:/bin"});
     s.fd = fds.program_output.get();
+    // pivot_root moves the root of every process of the mount namespace
+    // that sits at the old root, the daemon's too: it would then serve
+    // requests through its own mount and deadlock. So the daemon keeps this
+    // namespace; the container continues in a copy, which has the mount.
+    plan.add(Op::UnshareMounts, "create the container's mount namespace");
     return mount_point;
   }
   fail("unknown rootfs driver {:?}", rootfs.driver);

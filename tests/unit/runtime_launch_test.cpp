@@ -9,7 +9,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include <cstddef>
 
 #include <cerrno>
 
@@ -52,6 +58,7 @@ std::string read_until_eof(int fd) {
 }  // namespace
 
 TEST_CASE("the container init is pid 1 with its own hostname and /proc") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto r = run_sh(busybox_spec(root.rootfs),
                   "echo $$; hostname; ls /proc | grep -c '^[0-9]'; test -e /proc/" + std::to_string(::getpid()) +
@@ -66,6 +73,7 @@ TEST_CASE("the container init is pid 1 with its own hostname and /proc") {
 }
 
 TEST_CASE("Docker's masked and read-only paths, /dev and /sys") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto r = run_sh(busybox_spec(root.rootfs),
                   "wc -c < /proc/keys; ls /sys/firmware | wc -l; grep -c ' /proc/timer_list ' /proc/self/mountinfo;"
@@ -96,6 +104,7 @@ TEST_CASE("Docker's masked and read-only paths, /dev and /sys") {
 }
 
 TEST_CASE("capabilities: root gets Docker's set, another user only the bounding set") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   auto r = run_sh(spec, "grep Cap /proc/self/status");
@@ -112,6 +121,7 @@ TEST_CASE("capabilities: root gets Docker's set, another user only the bounding 
 }
 
 TEST_CASE("the user is resolved against the container's /etc/passwd and /etc/group") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   const std::string script = "echo $(id -u) $(id -g) $(id -G) $HOME; pwd";
@@ -139,6 +149,7 @@ TEST_CASE("the user is resolved against the container's /etc/passwd and /etc/gro
 }
 
 TEST_CASE("a command that cannot run: 127 not found, 126 not executable") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   int code = 0;
@@ -161,6 +172,7 @@ TEST_CASE("a command that cannot run: 127 not found, 126 not executable") {
 }
 
 TEST_CASE("a failing mount is reported as a sentence") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   spec.process.args = {"true"};
@@ -181,6 +193,7 @@ TEST_CASE("a failing mount is reported as a sentence") {
 }
 
 TEST_CASE("mounts: read-only binds, file binds, tmpfs, and no escape through the image's symlinks") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   fs::TempDir host;
   write_text(host.path() + "/data/file", "from the host\n");
@@ -209,6 +222,7 @@ TEST_CASE("mounts: read-only binds, file binds, tmpfs, and no escape through the
 }
 
 TEST_CASE("--read-only makes the rootfs read-only but not /dev or /tmp mounts") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   spec.rootfs.read_only = true;
@@ -218,6 +232,7 @@ TEST_CASE("--read-only makes the rootfs read-only but not /dev or /tmp mounts") 
 }
 
 TEST_CASE("rlimits: applied, and never above the caller's hard limit") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   struct rlimit current;
@@ -232,6 +247,7 @@ TEST_CASE("rlimits: applied, and never above the caller's hard limit") {
 }
 
 TEST_CASE("tty: the pty master comes back and the process has a controlling terminal") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   spec.process.tty = true;
@@ -247,6 +263,7 @@ TEST_CASE("tty: the pty master comes back and the process has a controlling term
 }
 
 TEST_CASE("exec_in joins the running container") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   spec.process.args = {"/bin/sh", "-c", "echo marker > /tmp-marker; exec sleep 30"};
@@ -293,6 +310,7 @@ TEST_CASE("exec_in joins the running container") {
 }
 
 TEST_CASE("overlay rootfs: layers top first, writes in the upper dir, many layers still mount") {
+  SKIP_UNLESS_ROOT();
   fs::TempDir dir;
   std::string base = dir.path() + "/layers/base-layer-with-a-rather-long-name-to-fill-the-options";
   make_busybox_tree(base);
@@ -324,6 +342,7 @@ TEST_CASE("overlay rootfs: layers top first, writes in the upper dir, many layer
 }
 
 TEST_CASE("fuse-overlayfs rootfs") {
+  SKIP_UNLESS_ROOT();
   if (::access("/usr/bin/fuse-overlayfs", X_OK) != 0 || ::access("/dev/fuse", R_OK | W_OK) != 0) {
     MESSAGE("skipped: needs fuse-overlayfs and /dev/fuse");
     return;
@@ -347,6 +366,7 @@ TEST_CASE("fuse-overlayfs rootfs") {
 }
 
 TEST_CASE("network: host keeps the host's interfaces, new has only loopback") {
+  SKIP_UNLESS_ROOT();
   BusyboxRoot root;
   auto spec = busybox_spec(root.rootfs);
   auto own = run_sh(spec, "ls /sys/class/net | tr '\\n' ' '");
@@ -354,4 +374,78 @@ TEST_CASE("network: host keeps the host's interfaces, new has only loopback") {
   spec.network = runtime::NetworkNamespace::Host;
   auto host = run_sh(spec, "ls /sys/class/net | wc -l");
   CHECK(std::stoi(host.out) == static_cast<int>(fs::list_dir("/sys/class/net").size()));
+}
+
+namespace {
+
+// A filter that fails mkdir with EPERM and allows everything else (as the
+// seccomp compiler would produce for a one-rule profile).
+std::string deny_mkdir_filter() {
+  std::vector<sock_filter> f = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdir, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(sock_filter));
+}
+
+}  // namespace
+
+TEST_CASE("the seccomp filter is installed, with and without no_new_privs") {
+  SKIP_UNLESS_ROOT();
+  BusyboxRoot root;
+  auto spec = busybox_spec(root.rootfs);
+  spec.process.seccomp_bpf = deny_mkdir_filter();
+  for (bool nnp : {false, true}) {
+    spec.process.no_new_privileges = nnp;
+    for (const char* user : {"", "alice"}) {
+      spec.process.user = user;
+      auto r = run_sh(spec, "grep Seccomp: /proc/self/status; mkdir /tmp/d 2>&1 || true");
+      CAPTURE(nnp);
+      CAPTURE(user);
+      CHECK(r.out == "Seccomp:\t2\nmkdir: can't create directory '/tmp/d': Operation not permitted\n");
+    }
+  }
+  spec.process.seccomp_bpf = "123";
+  spec.process.args = {"true"};
+  CHECK_THROWS_WITH(runtime::launch(spec, {}), doctest::Contains("bad size"));
+}
+
+TEST_CASE("network: joining another container's network namespace by path") {
+  SKIP_UNLESS_ROOT();
+  BusyboxRoot root;
+  auto spec = busybox_spec(root.rootfs);
+  spec.process.args = {"/bin/busybox", "sleep", "30"};
+  runtime::Launched first = runtime::launch(spec, {});
+  char link[64] = {};
+  std::string ns_path = fmt::format("/proc/{}/ns/net", first.pid);
+  REQUIRE(::readlink(ns_path.c_str(), link, sizeof link - 1) > 0);
+  spec.network = runtime::NetworkNamespace::Path;
+  spec.net_path = ns_path;
+  auto r = run_sh(spec, "readlink /proc/self/ns/net");
+  CHECK(r.out == std::string(link) + "\n");
+  ::kill(first.pid, SIGKILL);
+  wait_exit_code(first.pid);
+  spec.net_path = "/nonexistent/ns";
+  CHECK_THROWS_WITH(runtime::launch(spec, {}), doctest::Contains("open the network namespace /nonexistent/ns"));
+}
+
+TEST_CASE("privileged: no masks, /sys writable mount, host devices") {
+  SKIP_UNLESS_ROOT();
+  BusyboxRoot root;
+  auto spec = busybox_spec(root.rootfs);
+  spec.privileged = true;
+  std::string host_device;
+  for (const auto& name : fs::list_dir("/dev")) {
+    struct stat st;
+    if (name != "null" && ::lstat(("/dev/" + name).c_str(), &st) == 0 && S_ISCHR(st.st_mode)) host_device = name;
+  }
+  REQUIRE(!host_device.empty());
+  auto r = run_sh(spec, "grep -c ' /proc/keys ' /proc/self/mountinfo; grep ' /sys ' /proc/self/mountinfo | grep -c ' rw,';"
+                        "test -c /dev/" + host_device + " && echo host-dev; readlink /dev/ptmx || echo bound");
+  CHECK(r.out == "0\n1\nhost-dev\nbound\n");
 }

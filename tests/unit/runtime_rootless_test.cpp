@@ -97,6 +97,7 @@ const char* kScript =
 }  // namespace
 
 TEST_CASE("rootless with subordinate ranges: vfs and overlay") {
+  SKIP_UNLESS_ROOT();
   TestUser user;
   if (!find_user("kayak-sub", user) || identity_of(user).mode != IdentityMode::SubordinateRange) {
     MESSAGE("skipped: no user kayak-sub with a subordinate range");
@@ -167,6 +168,7 @@ TEST_CASE("rootless with subordinate ranges: vfs and overlay") {
 }
 
 TEST_CASE("rootless without subordinate ranges: only root is mapped") {
+  SKIP_UNLESS_ROOT();
   TestUser user;
   if (!find_user("kayak-nosub", user) || identity_of(user).mode != IdentityMode::SingleId) {
     MESSAGE("skipped: no user kayak-nosub without a subordinate range");

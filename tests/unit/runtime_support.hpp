@@ -16,6 +16,15 @@
 #include <string>
 #include <vector>
 
+// Launching as real root needs root; rootless cases fork their own users.
+#define SKIP_UNLESS_ROOT()                               \
+  do {                                                   \
+    if (::geteuid() != 0) {                              \
+      MESSAGE("skipped: launching as root needs root");  \
+      return;                                            \
+    }                                                    \
+  } while (0)
+
 namespace kayak::test {
 
 inline void write_text(const std::string& path, const std::string& text) {

@@ -84,8 +84,19 @@ int open_in_root(const char* rel, int flags) {
   return static_cast<int>(::syscall(SYS_openat2, g_root, rel, &how, sizeof how));
 }
 
+// Appends src to dst (holding *len bytes); false when it does not fit.
+bool append(char* dst, size_t size, size_t* len, const char* src, size_t n) {
+  if (*len + n >= size) return false;
+  std::memcpy(dst + *len, src, n);
+  *len += n;
+  dst[*len] = '\0';
+  return true;
+}
+
 // The target's O_PATH fd, creating missing components inside the rootfs
-// (directories, and the last one as a file when asked). -1 with errno.
+// (directories, and the last one as a file when asked). A dangling symlink
+// on the way is followed inside the rootfs and its target created, as
+// Docker does. -1 with errno.
 int ensure_target(const char* rel, int create) {
   int fd = open_in_root(rel, O_PATH);
   if (fd >= 0 || errno != ENOENT || create == CreateNone) return fd;
@@ -96,49 +107,88 @@ int ensure_target(const char* rel, int create) {
     return -1;
   }
   std::memcpy(buf, rel, len + 1);
-  size_t i = 0;
-  for (;;) {
-    size_t j = i;
-    while (buf[j] != '\0' && buf[j] != '/') ++j;
-    bool last = buf[j] == '\0';
-    char saved = buf[j];
-    buf[j] = '\0';
-    if (j > i) {
-      int probe = open_in_root(buf, O_PATH);
-      if (probe >= 0) {
-        ::close(probe);
-      } else if (errno != ENOENT) {
-        return -1;
-      } else {
-        int parent;
-        if (i == 0) {
-          parent = open_in_root(".", O_PATH | O_DIRECTORY);
-        } else {
-          buf[i - 1] = '\0';
-          parent = open_in_root(buf, O_PATH | O_DIRECTORY);
-          buf[i - 1] = '/';
-        }
-        if (parent < 0) return -1;
-        int rc;
-        if (last && create == CreateFile) {
-          rc = ::openat(parent, buf + i, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-          if (rc >= 0) ::close(rc);
-        } else {
-          rc = ::mkdirat(parent, buf + i, 0755);
-        }
-        int err = errno;
-        ::close(parent);
-        if (rc < 0 && err != EEXIST) {
-          errno = err;
+  for (int hops = 0; hops < 40; ++hops) {
+    bool restart = false;
+    size_t i = 0;
+    for (;;) {
+      size_t j = i;
+      while (buf[j] != '\0' && buf[j] != '/') ++j;
+      bool last = buf[j] == '\0';
+      char saved = buf[j];
+      buf[j] = '\0';
+      if (j > i) {
+        int probe = open_in_root(buf, O_PATH);
+        if (probe >= 0) {
+          ::close(probe);
+        } else if (errno != ENOENT) {
           return -1;
+        } else {
+          int parent;
+          if (i == 0) {
+            parent = open_in_root(".", O_PATH | O_DIRECTORY);
+          } else {
+            buf[i - 1] = '\0';
+            parent = open_in_root(buf, O_PATH | O_DIRECTORY);
+            buf[i - 1] = '/';
+          }
+          if (parent < 0) return -1;
+          int rc;
+          if (last && create == CreateFile) {
+            rc = ::openat(parent, buf + i, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (rc >= 0) ::close(rc);
+          } else {
+            rc = ::mkdirat(parent, buf + i, 0755);
+          }
+          int err = errno;
+          if (rc < 0 && (err == EEXIST || err == ELOOP)) {
+            // It exists yet did not resolve: a dangling symlink. Go on from
+            // its target (resolved inside the rootfs like everything else).
+            char link[PATH_MAX];
+            ssize_t n = ::readlinkat(parent, buf + i, link, sizeof link - 1);
+            ::close(parent);
+            if (n < 0) {
+              errno = err;
+              return -1;
+            }
+            link[n] = '\0';
+            char next[PATH_MAX];
+            size_t next_len = 0;
+            next[0] = '\0';
+            const char* target = link;
+            bool ok = true;
+            if (*target == '/') {
+              while (*target == '/') ++target;
+            } else if (i > 0) {
+              ok = append(next, sizeof next, &next_len, buf, i);  // the parent's path and its '/'
+            }
+            ok = ok && append(next, sizeof next, &next_len, target, std::strlen(target));
+            if (ok && !last) {
+              ok = append(next, sizeof next, &next_len, "/", 1) &&
+                   append(next, sizeof next, &next_len, buf + j + 1, std::strlen(buf + j + 1));
+            }
+            if (!ok) {
+              errno = ENAMETOOLONG;
+              return -1;
+            }
+            std::memcpy(buf, next, next_len + 1);
+            restart = true;
+            break;
+          }
+          ::close(parent);
+          if (rc < 0) {
+            errno = err;
+            return -1;
+          }
         }
       }
+      buf[j] = saved;
+      if (last) break;
+      i = j + 1;
     }
-    buf[j] = saved;
-    if (last) break;
-    i = j + 1;
+    if (!restart) return open_in_root(buf, O_PATH);
   }
-  return open_in_root(rel, O_PATH);
+  errno = ELOOP;
+  return -1;
 }
 
 int mount_on_fd(const char* source, int fd, const char* fstype, unsigned long flags, const char* data) {

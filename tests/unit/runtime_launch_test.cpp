@@ -199,8 +199,9 @@ TEST_CASE("mounts: read-only binds, file binds, tmpfs, and no escape through the
   write_text(host.path() + "/data/file", "from the host\n");
   write_text(host.path() + "/hostname", "named\n");
   fs::mkdir_p(host.path() + "/outside");
-  // The same path inside the rootfs: where the targets must be created.
-  fs::mkdir_p(root.rootfs + host.path() + "/outside");
+  // Images often have /etc/resolv.conf -> /run/... dangling until run time.
+  REQUIRE(::symlink("/run/systemd/resolve/stub-resolv.conf", (root.rootfs + "/etc/resolv.conf").c_str()) == 0);
+  write_text(host.path() + "/resolv.conf", "nameserver 192.0.2.1\n");
   // The image points /etc/evil at an absolute host path and /etc/up at ..s.
   REQUIRE(::symlink(host.path().c_str(), (root.rootfs + "/etc/evil").c_str()) == 0);
   REQUIRE(::symlink(("../../../../../../../.." + host.path() + "/outside").c_str(), (root.rootfs + "/etc/up").c_str()) == 0);
@@ -210,15 +211,19 @@ TEST_CASE("mounts: read-only binds, file binds, tmpfs, and no escape through the
   runtime::Mount evil{"bind", host.path() + "/data", "/etc/evil/outside/x", false, true, "", 0, false};
   runtime::Mount up{"bind", host.path() + "/data", "/etc/up/y", false, true, "", 0, false};
   runtime::Mount tmp{"tmpfs", "", "/scratch", false, true, "mode=1777,size=1m", MS_NOSUID | MS_NODEV, false};
-  spec.mounts = {data, name, evil, up, tmp};
+  runtime::Mount resolv{"bind", host.path() + "/resolv.conf", "/etc/resolv.conf", true, false, "", 0, true};
+  spec.mounts = {data, name, evil, up, tmp, resolv};
   auto r = run_sh(spec,
                   "cat /mnt/data/file /etc/hostname; echo x > /mnt/data/new || echo data-ro;"
-                  "ls /etc/evil/outside/x /etc/up/y; touch /scratch/t && echo tmp-ok");
+                  "ls /etc/evil/outside/x /etc/up/y; touch /scratch/t && echo tmp-ok; cat /etc/resolv.conf");
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "from the host\nnamed\ndata-ro\n/etc/evil/outside/x:\nfile\n\n/etc/up/y:\nfile\ntmp-ok\n");
+  CHECK(r.out == "from the host\nnamed\ndata-ro\n/etc/evil/outside/x:\nfile\n\n/etc/up/y:\nfile\ntmp-ok\n"
+                 "nameserver 192.0.2.1\n");
   // The targets were made inside the rootfs, never on the host.
   CHECK(fs::list_dir(host.path() + "/outside").empty());
   CHECK(fs::is_dir(root.rootfs + host.path() + "/outside/x"));
+  CHECK(fs::is_dir(root.rootfs + host.path() + "/outside/y"));
+  CHECK(fs::exists(root.rootfs + "/run/systemd/resolve/stub-resolv.conf"));
 }
 
 TEST_CASE("--read-only makes the rootfs read-only but not /dev or /tmp mounts") {

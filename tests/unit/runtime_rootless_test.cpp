@@ -184,6 +184,21 @@ TEST_CASE("rootless without subordinate ranges: only root is mapped") {
   CHECK(o.code == 0);
   CHECK(o.output == fmt::format("1 0 ctr\n 0 {} 1;\nCapEff:\t00000000a80425fb\n0\nsys-ro\n/dev/pts/ptmx\nwritten\n",
                                 user.uid));
+  // A terminal from the container's devpts (mounted without gid=5 here).
+  o = as_user(user, [&](int out) {
+    auto s = spec;
+    s.process.tty = true;
+    s.process.args = {"/bin/sh", "-c", "tty; test -t 1 && echo is-a-tty"};
+    runtime::Launched l = runtime::launch(s, {});
+    std::string text;
+    char buf[256];
+    ssize_t n;
+    while ((n = ::read(l.pty_master.get(), buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    (void)!::write(out, text.data(), text.size());
+    return wait_exit_code(l.pid);
+  });
+  CHECK(o.code == 0);
+  CHECK(o.output == "/dev/pts/0\r\nis-a-tty\r\n");
   // With the host's network there is no sysfs of our own: the host's, read-only.
   spec.network = runtime::NetworkNamespace::Host;
   o = as_user(user, [&](int out) { return run_in(spec, "ls /sys/class/net | wc -l; touch /sys/x || true", out); });

@@ -274,6 +274,7 @@ TEST_CASE("exec_in joins the running container") {
   spec.process.args = {"/bin/sh", "-c", "echo marker > /tmp-marker; exec sleep 30"};
   UniqueFd out(::memfd_create("out", MFD_CLOEXEC));
   runtime::Launched init = runtime::launch(spec, {-1, out.get(), -1});
+  KillOnExit kill_init(init.pid);
   CHECK(init.pidfd);
   CHECK(init.start_time > 0);
   // Wait for the marker (the init is still starting its shell).
@@ -309,6 +310,7 @@ TEST_CASE("exec_in joins the running container") {
   CHECK(wait_exit_code(exec_tty.pid) == 0);
 
   ::kill(init.pid, SIGKILL);
+  kill_init.release();
   CHECK(wait_exit_code(init.pid) == 128 + SIGKILL);
   CHECK_THROWS_WITH(runtime::exec_in(init.pid, spec, process, {}),
                     doctest::Contains("is not running"));
@@ -426,6 +428,7 @@ TEST_CASE("network: joining another container's network namespace by path") {
   auto spec = busybox_spec(root.rootfs);
   spec.process.args = {"/bin/busybox", "sleep", "30"};
   runtime::Launched first = runtime::launch(spec, {});
+  KillOnExit kill_first(first.pid);
   char link[64] = {};
   std::string ns_path = fmt::format("/proc/{}/ns/net", first.pid);
   REQUIRE(::readlink(ns_path.c_str(), link, sizeof link - 1) > 0);
@@ -433,8 +436,6 @@ TEST_CASE("network: joining another container's network namespace by path") {
   spec.net_path = ns_path;
   auto r = run_sh(spec, "readlink /proc/self/ns/net");
   CHECK(r.out == std::string(link) + "\n");
-  ::kill(first.pid, SIGKILL);
-  wait_exit_code(first.pid);
   spec.net_path = "/nonexistent/ns";
   CHECK_THROWS_WITH(runtime::launch(spec, {}), doctest::Contains("open the network namespace /nonexistent/ns"));
 }

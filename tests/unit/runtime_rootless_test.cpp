@@ -148,20 +148,11 @@ TEST_CASE("rootless with subordinate ranges: vfs and overlay") {
     auto s = spec;
     s.process.args = {"/bin/busybox", "sleep", "30"};
     runtime::Launched init = runtime::launch(s, {-1, -1, -1});
+    KillOnExit kill_init(init.pid);
     runtime::ProcessSpec p = s.process;
     p.args = {"/bin/sh", "-c", "echo $(id -u) $(hostname) $(cat /proc/1/cmdline | tr '\\0' ' ')"};
-    int code = 99;
-    try {
-      runtime::Launched e = runtime::exec_in(init.pid, s, p, {-1, out, out});
-      code = wait_exit_code(e.pid);
-    } catch (...) {
-      ::kill(init.pid, SIGKILL);
-      wait_exit_code(init.pid);
-      throw;
-    }
-    ::kill(init.pid, SIGKILL);
-    wait_exit_code(init.pid);
-    return code;
+    runtime::Launched e = runtime::exec_in(init.pid, s, p, {-1, out, out});
+    return wait_exit_code(e.pid);
   });
   CHECK(ex.code == 0);
   CHECK(ex.output == "0 ctr /bin/busybox sleep 30\n");

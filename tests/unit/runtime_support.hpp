@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,26 @@ inline int wait_exit_code(pid_t pid) {
   REQUIRE(::waitpid(pid, &status, 0) == pid);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+// Kills and reaps a long-running container init when a test ends, whether
+// its checks passed or not: no test leaves a process behind.
+class KillOnExit {
+public:
+  explicit KillOnExit(pid_t pid) : pid_(pid) {}
+  ~KillOnExit() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status;
+    ::waitpid(pid_, &status, 0);
+  }
+  KillOnExit(const KillOnExit&) = delete;
+  KillOnExit& operator=(const KillOnExit&) = delete;
+  // The test reaps it itself.
+  void release() { pid_ = -1; }
+
+private:
+  pid_t pid_;
+};
 
 // Runs a shell script in the container and waits for it.
 inline RunResult run_sh(runtime::ContainerSpec spec, const std::string& script) {

@@ -131,14 +131,22 @@ TEST_CASE("rootless with subordinate ranges: vfs and overlay") {
   auto overlay = busybox_spec("");
   overlay.identity = id;
   overlay.rootfs.driver = "overlay";
-  overlay.rootfs.lower_dirs = {dir.path() + "/rootfs"};
+  // Many layers with long names: the options only fit through fd names.
+  for (int i = 0; i < 60; ++i) {
+    std::string layer = fmt::format("{}/layers/{:064x}/diff", dir.path(), i + 1);
+    write_text(layer + "/layer-" + std::to_string(i), "x");
+    overlay.rootfs.lower_dirs.push_back(layer);
+  }
+  chown_tree(dir.path() + "/layers", user);
+  overlay.rootfs.lower_dirs.push_back(dir.path() + "/rootfs");
   overlay.rootfs.upper_dir = dir.path() + "/ctr/upper";
   overlay.rootfs.work_dir = dir.path() + "/ctr/work";
   fs::mkdir_p(overlay.rootfs.upper_dir);
   fs::mkdir_p(overlay.rootfs.work_dir);
   chown_tree(dir.path() + "/ctr", user);
-  Outcome ov = as_user(user, [&](int out) { return run_in(overlay, "echo up > /up; rm /new; ls /new 2>&1", out); });
+  Outcome ov = as_user(user, [&](int out) { return run_in(overlay, "echo up > /up; rm /new; ls / | grep -c '^layer-'; ls /new 2>&1", out); });
   CHECK(ov.code == 1);
+  CHECK(ov.output.find("60\n") == 0);
   CHECK(ov.output.find("No such file") != std::string::npos);
   CHECK(fs::read_file(overlay.rootfs.upper_dir + "/up") == "up\n");
   CHECK(fs::exists(dir.path() + "/rootfs/new"));  // the lower layer is untouched

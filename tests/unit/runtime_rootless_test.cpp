@@ -198,6 +198,19 @@ TEST_CASE("rootless without subordinate ranges: only root is mapped") {
   });
   CHECK(o.code == 0);
   CHECK(o.output == "/dev/pts/0\r\nis-a-tty\r\n");
+  // exec_in joins the single-id user namespace, then the others.
+  o = as_user(user, [&](int out) {
+    auto s = spec;
+    s.process.args = {"/bin/busybox", "sleep", "30"};
+    runtime::Launched init = runtime::launch(s, {-1, -1, -1});
+    KillOnExit kill_init(init.pid);
+    runtime::ProcessSpec p = s.process;
+    p.args = {"/bin/sh", "-c", "echo $(id -u) $(hostname) $(cat /proc/1/cmdline | tr '\\0' ' ')"};
+    runtime::Launched e = runtime::exec_in(init.pid, s, p, {-1, out, out});
+    return wait_exit_code(e.pid);
+  });
+  CHECK(o.code == 0);
+  CHECK(o.output == "0 ctr /bin/busybox sleep 30\n");
   // With the host's network there is no sysfs of our own: the host's, read-only.
   spec.network = runtime::NetworkNamespace::Host;
   o = as_user(user, [&](int out) { return run_in(spec, "ls /sys/class/net | wc -l; touch /sys/x || true", out); });

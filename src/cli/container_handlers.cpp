@@ -32,7 +32,7 @@ const HeaderMap kContainerHeaders = {
   {"ID", "CONTAINER ID"}, {"Image", "IMAGE"}, {"Command", "COMMAND"}, {"CreatedAt", "CREATED AT"},
   {"RunningFor", "CREATED"}, {"Ports", "PORTS"}, {"State", "STATE"}, {"Status", "STATUS"},
   {"Size", "SIZE"}, {"Names", "NAMES"}, {"Labels", "LABELS"}, {"Mounts", "MOUNTS"},
-  {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"},
+  {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}, {"Label", "LABEL"},
 };
 
 int print_items(const std::vector<commands::ContainerItem>& items) {
@@ -76,14 +76,23 @@ int handle_container_ls(Invocation& inv) {
   options.no_trunc = inv.flag("no-trunc");
   options.filters = inv.values("filter");
   store::Context ctx(paths_of(inv));
-  std::vector<json::Value> rows = commands::list_containers(ctx, options);
+  commands::ContainerLabels labels;
+  std::vector<json::Value> rows = commands::list_containers(ctx, options, &labels);
   if (inv.flag("quiet")) {
     for (const auto& row : rows) fmt::print("{}\n", row["ID"].as_string());
     return 0;
   }
   std::string table = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
   if (options.size) table += "\t{{.Size}}";
-  render_rows(rows, inv.value_or("format", ""), table, kContainerHeaders, "container.Summary");
+  // Docker's ContainerContext.Label(name): the label's value, "" if unset.
+  format::Methods methods;
+  methods["Label"] = [&](const json::Value& row, const std::vector<json::Value>& args) -> json::Value {
+    if (args.size() != 1 || !args[0].is_string()) fail("wrong number of args for Label: want 1 got {}", args.size());
+    const auto& map = labels[row["ID"].as_string()];
+    auto it = map.find(args[0].as_string());
+    return it == map.end() ? std::string() : it->second;
+  };
+  render_rows(rows, inv.value_or("format", ""), table, kContainerHeaders, "container.Summary", methods);
   return 0;
 }
 

@@ -210,7 +210,8 @@ std::string mounts_text(const store::ContainerConfig& c, bool no_trunc) {
 
 }  // namespace
 
-std::vector<json::Value> list_containers(store::Context& ctx, const ContainerListOptions& options) {
+std::vector<json::Value> list_containers(store::Context& ctx, const ContainerListOptions& options,
+                                         ContainerLabels* labels) {
   bool all = options.all;
   Filters filters = parse_filters(options.filters, all);
   store::Store& store = ctx.store();
@@ -312,6 +313,10 @@ std::vector<json::Value> list_containers(store::Context& ctx, const ContainerLis
     row.set("Size", options.size ? size : "0B");
     row.set("State", std::string(store::status_name(s.status)));
     row.set("Status", status_text(s, now));
+    if (labels) {
+      auto& map = (*labels)[row["ID"].as_string()];
+      for (const auto& [key, value] : c.labels) map[key] = value;
+    }
     rows.push_back(std::move(row));
   }
   return rows;

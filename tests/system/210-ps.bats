@@ -92,6 +92,10 @@ print("ok")' "$TEST_DIR"
     assert "ok"
     run_kayak ps -a --format 'table {{.Names}}\t{{.State}}'
     assert "$(printf 'NAMES\tSTATE\nweb\tcreated\n' | docker_table)"
+    run_kayak ps -a --format '{{.Label "a"}}|{{.Label "none"}}'
+    assert "1|"
+    run_kayak ps -a --format 'table {{.Names}}\t{{.Label "a"}}'
+    assert "$(printf 'NAMES\tLABEL\nweb\t1\n' | docker_table)"
     run_kayak 125 ps -a --format '{{.Nope}}'
     assert_error "can't evaluate field Nope in type container.Summary"
 }

@@ -7,6 +7,7 @@
 #include "kayak/store/context.hpp"
 #include "kayak/util/json.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,12 @@ struct ContainerListOptions {
 // Rows newest first, keys in Docker's JSON order: Command, CreatedAt, ID,
 // Image, Labels, LocalVolumes, Mounts, Names, Networks, Ports, RunningFor,
 // Size, State, Status.
-std::vector<json::Value> list_containers(store::Context& ctx, const ContainerListOptions& options);
+// labels, when given, receives each row's labels keyed by the row's ID text
+// (for Docker's `{{.Label "key"}}`, which the row's Labels string cannot
+// answer exactly: values may hold commas).
+using ContainerLabels = std::map<std::string, std::map<std::string, std::string>>;
+std::vector<json::Value> list_containers(store::Context& ctx, const ContainerListOptions& options,
+                                         ContainerLabels* labels = nullptr);
 
 // Docker's summary Command: Path and Args, an argument with a space
 // wrapped in single quotes ("nginx -g 'daemon off;'").

@@ -266,3 +266,89 @@ TEST_CASE("merged tar (export): every visible entry once, no whiteouts") {
     if (e.starts_with("etc/passwd ")) CHECK(e.find("content=root:x:0:0:new") != std::string::npos);
   }
 }
+
+// ---- commit_container: the new image in a real store ----
+
+#include "kayak/store/commit.hpp"
+#include "kayak/store/ingest.hpp"
+#include "kayak/util/sha256.hpp"
+
+namespace {
+
+store::ImageRecord base_image(store::Store& s, const std::string& dir) {
+  std::string tar = kayak::test::TarBuilder()
+                        .dir("etc")
+                        .file("etc/passwd", "root:x:0:0\n")
+                        .file("etc/group", "root:x:0:\n")
+                        .finish();
+  std::string path = fs::join(dir, "base.tar");
+  fs::write_file_atomic(path, tar);
+  json::Value config = json::parse(fmt::format(
+      R"({{"architecture":"amd64","os":"linux","author":"someone","config":{{"Cmd":["sh"],"Env":["PATH=/bin"]}},
+          "history":[{{"created_by":"base"}}],"rootfs":{{"type":"layers","diff_ids":["{}"]}}}})",
+      sha256_digest(tar)));
+  archive::ArchiveImage source;
+  source.config_bytes = json::dump(config);
+  source.config_digest = sha256_digest(source.config_bytes);
+  source.layers.push_back({path, "", "", -1});
+  return store::ingest_image(s, source, {"localhost/base:1"}, {}).image;
+}
+
+}  // namespace
+
+TEST_CASE("commit: the upper dir becomes a layer on top of the parent's, config and history follow Docker") {
+  fs::TempDir tmp;
+  store::Store s({fs::join(tmp.path(), "root"), fs::join(tmp.path(), "run")});
+  store::ImageRecord base = base_image(s, tmp.path());
+  std::string upper = fs::join(tmp.path(), "upper");
+  write(upper + "/etc/new", "n");
+  whiteout(upper + "/etc", "group");
+
+  store::ContainerRootfs rootfs{.driver = "overlay", .dir = upper, .lowers = store::lower_dirs(s, base.layers)};
+  store::CommitRequest request;
+  request.parent_image_id = base.id;
+  request.container_config = json::parse(R"({"Cmd":["httpd"],"Env":["PATH=/bin"]})");
+  request.container_id = std::string(64, 'c');
+  request.comment = "my change";
+  request.created_by = "sh";
+  request.names = {"localhost/committed:1"};
+  store::CommitResult result = store::commit_container(s, rootfs, request, {});
+
+  REQUIRE(result.image.layers.size() == 2);
+  CHECK(result.image.layers[0] == base.layers[0]);
+  CHECK(result.image.names == std::vector<std::string>{"localhost/committed:1"});
+  // The new layer holds exactly the changes, whiteouts as .wh. files (aufs extraction here).
+  std::string diff = fs::join(s.layer_dir(result.image.layers[1]), "diff");
+  CHECK(fs::read_file(diff + "/etc/new") == "n");
+  CHECK(fs::exists(diff + "/etc/.wh.group"));
+  CHECK(!fs::exists(diff + "/etc/passwd"));
+  CHECK(sha256_file_digest(s.blob_path(s.layer(result.image.layers[1]).blob_digest)) == result.diff_id);
+
+  image::ImageConfig config = s.image_config(result.image);
+  CHECK(config.diff_ids().size() == 2);
+  CHECK(config.diff_ids()[1] == result.diff_id);
+  CHECK(json::dump(config.container_config()) == R"({"Cmd":["httpd"],"Env":["PATH=/bin"]})");
+  CHECK(!config.doc.contains("author"));
+  CHECK(config.doc.string_or("comment") == "my change");
+  CHECK(config.doc.string_or("container") == std::string(64, 'c'));
+  auto history = config.history();
+  REQUIRE(history.size() == 2);
+  CHECK(history[1].created_by == "sh");
+  CHECK(history[1].comment == "my change");
+  CHECK(!history[1].empty_layer);
+
+  // Nothing changed: Docker's empty_layer entry, no new layer.
+  std::string empty_upper = fs::join(tmp.path(), "empty");
+  dir(empty_upper);
+  rootfs.dir = empty_upper;
+  request.names = {};
+  request.author = "me";
+  store::CommitResult same = store::commit_container(s, rootfs, request, {});
+  CHECK(same.diff_id.empty());
+  CHECK(same.image.layers == base.layers);
+  CHECK(same.image.names.empty());
+  auto h = s.image_config(same.image).history();
+  REQUIRE(h.size() == 2);
+  CHECK(h[1].empty_layer);
+  CHECK(h[1].author == "me");
+}

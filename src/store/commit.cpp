@@ -1,0 +1,127 @@
+#include "kayak/store/commit.hpp"
+
+#include "kayak/archive/rootfs_tar.hpp"
+#include "kayak/archive/tar_writer.hpp"
+#include "kayak/image/config.hpp"
+#include "kayak/store/container_changes.hpp"
+#include "kayak/store/ingest.hpp"
+#include "kayak/util/error.hpp"
+#include "kayak/util/fd.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/sha256.hpp"
+#include "kayak/util/time.hpp"
+
+#include <fcntl.h>
+
+namespace kayak::store {
+
+namespace {
+
+// The digest of an empty tar (two zero blocks): Docker records a commit
+// without changes as an empty_layer history entry instead of a layer.
+constexpr std::string_view kEmptyTarDigest = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
+
+void write_layer(const ContainerRootfs& rootfs, const std::string& path) {
+  UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!out) fail_errno("create {}", path);
+  FdWriter writer(out.get(), path);
+  if (rootfs.driver == "vfs") {
+    // No upper dir records what changed: compare the copy with the image.
+    std::vector<archive::ChangedPath> changed;
+    for (const auto& change : copy_changes(rootfs.dir, rootfs.lowers)) {
+      changed.push_back({change.path, change.kind == ChangeKind::Deleted});
+    }
+    archive::write_changes_tar(rootfs.dir, changed, timeutil::now_ns() / 1000000000, writer);
+    return;
+  }
+  if (!fs::is_dir(rootfs.dir)) {
+    // A container that never started has no upper dir yet: an empty layer.
+    archive::TarWriter tar(writer);
+    tar.finish();
+    return;
+  }
+  archive::write_layer_tar(rootfs.dir, writer,
+                           {.whiteouts = archive::WhiteoutFormat::Overlay,
+                            .opaque_xattr = rootfs.opaque_xattr,
+                            .fixed_mtime = std::nullopt});
+}
+
+json::Value build_config(const Store& store, const CommitRequest& request, const std::string& diff_id) {
+  std::optional<ImageRecord> parent = store.image(request.parent_image_id);
+  if (!parent) fail("commit: the container's image {} is no longer in the store", request.parent_image_id.substr(0, 12));
+  json::Value config = store.image_config(*parent).doc;
+  std::string now = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  config.set("created", now);
+  if (!request.author.empty()) {
+    config.set("author", request.author);
+  } else {
+    config.erase("author");  // the parent's author did not write this layer
+  }
+  if (!request.comment.empty()) {
+    config.set("comment", request.comment);
+  } else {
+    config.erase("comment");
+  }
+  config.set("config", request.container_config);
+  if (!request.container_id.empty()) config.set("container", request.container_id);
+  // Docker's legacy copy of the container's config describes the parent's build.
+  config.erase("container_config");
+
+  json::Value entry = json::Value::object();
+  entry.set("created", now);
+  if (!request.author.empty()) entry.set("author", request.author);
+  entry.set("created_by", request.created_by);
+  if (!request.comment.empty()) entry.set("comment", request.comment);
+  bool empty = diff_id == kEmptyTarDigest;
+  if (empty) entry.set("empty_layer", true);
+  config.slot("history");
+  if (!config["history"].is_array()) config.set("history", json::Value::array());
+  config.slot("history").push_back(std::move(entry));
+
+  json::Value& rootfs = config.slot("rootfs");
+  if (!rootfs.is_object()) rootfs = json::Value::object();
+  rootfs.set("type", "layers");
+  if (!rootfs["diff_ids"].is_array()) rootfs.set("diff_ids", json::Value::array());
+  if (!empty) rootfs.slot("diff_ids").push_back(json::Value(diff_id));
+  return config;
+}
+
+}  // namespace
+
+std::vector<std::string> lower_dirs(const Store& store, const std::vector<std::string>& chain_ids) {
+  std::vector<std::string> dirs;
+  for (auto it = chain_ids.rbegin(); it != chain_ids.rend(); ++it) {
+    dirs.push_back(fs::join(store.layer_dir(*it), "diff"));
+  }
+  return dirs;
+}
+
+CommitResult commit_container(Store& store, const ContainerRootfs& rootfs, const CommitRequest& request,
+                              const archive::ExtractOptions& extract) {
+  StagingDir staging(store.tmp_dir(), "commit");
+  std::string tar_path = fs::join(staging.path(), "layer.tar");
+  write_layer(rootfs, tar_path);
+  std::string diff_id = sha256_file_digest(tar_path);
+  json::Value config = build_config(store, request, diff_id);
+
+  std::optional<ImageRecord> parent = store.image(request.parent_image_id);
+  archive::ArchiveImage source;
+  source.config_bytes = json::dump(config);
+  source.config_digest = sha256_digest(source.config_bytes);
+  // The parent's layers are in the store already: ingest skips them
+  // without reading a blob.
+  for (const auto& chain : parent->layers) {
+    if (!store.has_layer(chain)) fail("commit: layer {} of the container's image is missing", chain.substr(0, 12));
+    source.layers.push_back({});
+  }
+  if (diff_id != kEmptyTarDigest) source.layers.push_back({tar_path, diff_id, "", -1});
+
+  IngestOptions ingest;
+  ingest.extract = extract;
+  ingest.blobs_movable = true;
+  ingest.display_name = "commit of " + request.container_id.substr(0, 12);
+  IngestResult stored = ingest_image(store, source, request.names, ingest);
+  return {std::move(stored.image), diff_id == kEmptyTarDigest ? std::string() : diff_id};
+}
+
+}  // namespace kayak::store

@@ -88,7 +88,7 @@ json::Value build_config(const Store& store, const CommitRequest& request, const
 
 }  // namespace
 
-std::vector<std::string> lower_dirs(const Store& store, const std::vector<std::string>& chain_ids) {
+std::vector<std::string> image_lower_dirs(const Store& store, const std::vector<std::string>& chain_ids) {
   std::vector<std::string> dirs;
   for (auto it = chain_ids.rbegin(); it != chain_ids.rend(); ++it) {
     dirs.push_back(fs::join(store.layer_dir(*it), "diff"));

@@ -304,7 +304,7 @@ TEST_CASE("commit: the upper dir becomes a layer on top of the parent's, config 
   write(upper + "/etc/new", "n");
   whiteout(upper + "/etc", "group");
 
-  store::ContainerRootfs rootfs{.driver = "overlay", .dir = upper, .lowers = store::lower_dirs(s, base.layers)};
+  store::ContainerRootfs rootfs{.driver = "overlay", .dir = upper, .lowers = store::image_lower_dirs(s, base.layers)};
   store::CommitRequest request;
   request.parent_image_id = base.id;
   request.container_config = json::parse(R"({"Cmd":["httpd"],"Env":["PATH=/bin"]})");

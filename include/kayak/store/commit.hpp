@@ -25,8 +25,11 @@ struct ContainerRootfs {
 };
 
 // The layer diff dirs of chain IDs (base first, as records keep them),
-// top first, as ContainerRootfs::lowers wants them.
-std::vector<std::string> lower_dirs(const Store& store, const std::vector<std::string>& chain_ids);
+// top first, as ContainerRootfs::lowers wants them. Each layer dir holds
+// that layer's own changes (with whiteouts), so all of them are merged.
+// NOTE: should vfs layers become full copies of the image up to that
+// layer, this must return only the top one for them (the one place to change).
+std::vector<std::string> image_lower_dirs(const Store& store, const std::vector<std::string>& chain_ids);
 
 struct CommitRequest {
   std::string parent_image_id;   // 64 hex

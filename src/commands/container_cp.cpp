@@ -216,6 +216,7 @@ void copy_out(store::Context& ctx, const CopyEndpoint& src, const std::string& d
   std::string host_dest = fs::absolute(dest);
   UniqueFd host_root = open_root("/");
   PathKind kind = kind_in(host_root.get(), host_dest);
+  if (kind == PathKind::Missing && dest.ends_with("/")) fail("destination directory {} does not exist", dest);
   if (kind == PathKind::Missing && !fs::is_dir(parent_of(host_dest))) {
     fail("destination directory {} does not exist", parent_of(dest));
   }
@@ -250,22 +251,29 @@ void copy_in(store::Context& ctx, const std::string& source, const CopyEndpoint&
     });
     return;
   }
-  // What the destination is decides the name the source gets.
+  // What the destination is decides the name the source gets. A symlink
+  // as the destination is followed inside the container, as Docker does.
   UniqueFd answer(::memfd_create("kayak-cp", MFD_CLOEXEC));
   if (!answer) fail_errno("memfd_create");
   access.run([&](const std::string& root) {
     UniqueFd root_fd = open_root(root);
-    PathKind kind = kind_in(root_fd.get(), dst.path);
-    if (kind == PathKind::Missing && kind_in(root_fd.get(), parent_of(dst.path)) != PathKind::Directory) {
+    std::string resolved = "/" + archive::resolve_last_link(root_fd.get(), dst.path);
+    PathKind kind = kind_in(root_fd.get(), resolved);
+    if (kind == PathKind::Missing && dst.path.ends_with("/")) {
+      fail("destination directory \"{}:{}\" does not exist", dst.container, dst.path);
+    }
+    if (kind == PathKind::Missing && kind_in(root_fd.get(), parent_of(resolved)) != PathKind::Directory) {
       fail("destination directory \"{}:{}\" does not exist", dst.container, parent_of(dst.path));
     }
-    char c = kind == PathKind::Directory ? 'd' : kind == PathKind::Missing ? 'm' : 'f';
-    write_all(answer.get(), &c, 1, "answer");
+    std::string text = (kind == PathKind::Directory ? "d" : kind == PathKind::Missing ? "m" : "f") + resolved;
+    write_all(answer.get(), text.data(), text.size(), "answer");
   });
   std::string got = fs::read_fd_from_start(answer.get(), "answer");
-  PathKind kind = got == "d" ? PathKind::Directory : got == "m" ? PathKind::Missing : PathKind::Other;
+  if (got.empty()) fail("internal error: no answer about the destination");
+  PathKind kind = got[0] == 'd' ? PathKind::Directory : got[0] == 'm' ? PathKind::Missing : PathKind::Other;
+  std::string dest_path = got.substr(1);
   std::string host_source = fs::absolute(source);
-  Placement where = place(kind, source, dst.path);
+  Placement where = place(kind, source, dest_path);
 
   UniqueFd tar = temp_file(ctx.store().tmp_dir());
   {

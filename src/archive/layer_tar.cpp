@@ -37,6 +37,7 @@ public:
 private:
   void write_entry(int dir_fd, const std::string& prefix, const std::string& name) {
     std::string rel = prefix + name;
+    if (std::find(opt_.exclude.begin(), opt_.exclude.end(), rel) != opt_.exclude.end()) return;
     struct stat st;
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) fail_errno("stat {}", rel);
     if (opt_.whiteouts == WhiteoutFormat::Overlay && S_ISCHR(st.st_mode) && st.st_rdev == 0) {

@@ -35,9 +35,7 @@ std::vector<store::Change> diff(store::Context& ctx, const std::string& containe
   store::ContainerRootfs rootfs = container_rootfs(ctx, containers, containers.config(id));
   // Read inside the store's user namespace: the files belong to container users.
   json::Value result = ctx.write([&] {
-    std::vector<store::Change> changes = rootfs.driver == "vfs"
-                                           ? store::copy_changes(rootfs.dir, rootfs.lowers)
-                                           : store::upper_changes(rootfs.dir, rootfs.lowers);
+    std::vector<store::Change> changes = store::container_changes(rootfs);
     json::Value list = json::Value::array();
     for (const auto& change : changes) {
       list.push_back(json::Value(std::string(1, store::change_letter(change.kind)) + change.path));

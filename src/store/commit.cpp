@@ -1,5 +1,6 @@
 #include "kayak/store/commit.hpp"
 
+#include "kayak/archive/merged_tree.hpp"
 #include "kayak/archive/rootfs_tar.hpp"
 #include "kayak/archive/tar_writer.hpp"
 #include "kayak/image/config.hpp"
@@ -12,6 +13,9 @@
 #include "kayak/util/time.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 
 namespace kayak::store {
 
@@ -21,6 +25,14 @@ namespace {
 // without changes as an empty_layer history entry instead of a layer.
 constexpr std::string_view kEmptyTarDigest = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
 
+// An empty regular file or an empty directory.
+bool is_empty_placeholder(int dir_fd, const std::string& name, const struct stat& st) {
+  if (S_ISREG(st.st_mode)) return st.st_size == 0;
+  if (!S_ISDIR(st.st_mode)) return false;
+  UniqueFd fd(::openat(dir_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  return fd && fs::list_dir_at(fd.get(), name).empty();
+}
+
 void write_layer(const ContainerRootfs& rootfs, const std::string& path) {
   UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!out) fail_errno("create {}", path);
@@ -28,7 +40,7 @@ void write_layer(const ContainerRootfs& rootfs, const std::string& path) {
   if (rootfs.driver == "vfs") {
     // No upper dir records what changed: compare the copy with the image.
     std::vector<archive::ChangedPath> changed;
-    for (const auto& change : copy_changes(rootfs.dir, rootfs.lowers)) {
+    for (const auto& change : container_changes(rootfs)) {
       changed.push_back({change.path, change.kind == ChangeKind::Deleted});
     }
     archive::write_changes_tar(rootfs.dir, changed, timeutil::now_ns() / 1000000000, writer);
@@ -40,10 +52,13 @@ void write_layer(const ContainerRootfs& rootfs, const std::string& path) {
     tar.finish();
     return;
   }
+  std::vector<std::string> exclude;
+  for (const auto& placeholder : runtime_placeholders(rootfs)) exclude.push_back(placeholder.substr(1));
   archive::write_layer_tar(rootfs.dir, writer,
                            {.whiteouts = archive::WhiteoutFormat::Overlay,
                             .opaque_xattr = rootfs.opaque_xattr,
-                            .fixed_mtime = std::nullopt});
+                            .fixed_mtime = std::nullopt,
+                            .exclude = exclude});
 }
 
 json::Value build_config(const Store& store, const CommitRequest& request, const std::string& diff_id) {
@@ -87,6 +102,41 @@ json::Value build_config(const Store& store, const CommitRequest& request, const
 }
 
 }  // namespace
+
+std::vector<std::string> runtime_placeholders(const ContainerRootfs& rootfs) {
+  std::vector<std::string> found;
+  UniqueFd root(::open(rootfs.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return found;  // nothing written yet
+  archive::MergedDir image(rootfs.lowers);
+  for (const auto& path : rootfs.mount_points) {
+    std::string parent = path.substr(0, path.rfind('/'));
+    std::string name = path.substr(path.rfind('/') + 1);
+    UniqueFd dir(archive::open_inside(root.get(), parent, O_PATH | O_DIRECTORY));
+    if (!dir) continue;
+    struct stat st;
+    if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!is_empty_placeholder(dir.get(), name, st)) continue;
+    // In the image too: then it is the image's file, changed or not.
+    archive::MergedDir at = image;
+    std::string rest = path.substr(1);
+    for (size_t slash; (slash = rest.find('/')) != std::string::npos; rest = rest.substr(slash + 1)) {
+      at = at.subdir(rest.substr(0, slash));
+    }
+    if (!at.find(rest)) found.push_back(path);
+  }
+  return found;
+}
+
+std::vector<Change> container_changes(const ContainerRootfs& rootfs) {
+  std::vector<Change> changes =
+    rootfs.driver == "vfs" ? copy_changes(rootfs.dir, rootfs.lowers) : upper_changes(rootfs.dir, rootfs.lowers);
+  std::vector<std::string> hidden = runtime_placeholders(rootfs);
+  if (hidden.empty()) return changes;
+  std::erase_if(changes, [&](const Change& c) {
+    return std::find(hidden.begin(), hidden.end(), c.path) != hidden.end();
+  });
+  return changes;
+}
 
 std::vector<std::string> image_lower_dirs(const Store& store, const std::vector<std::string>& chain_ids) {
   std::vector<std::string> dirs;

@@ -352,3 +352,29 @@ TEST_CASE("commit: the upper dir becomes a layer on top of the parent's, config 
   CHECK(h[1].empty_layer);
   CHECK(h[1].author == "me");
 }
+
+TEST_CASE("runtime mount points that exist only as empty placeholders are not changes") {
+  Image img;
+  std::string upper = fs::join(img.tmp.path(), "upper");
+  write(upper + "/etc/hosts", "");           // the runtime's bind-mount target
+  write(upper + "/etc/resolv.conf", "ns\n");  // written by the user: a change
+  dir(upper + "/proc");
+  write(upper + "/etc/new", "n");
+  same_time(upper + "/etc", img.mid + "/etc");
+  store::ContainerRootfs rootfs{.driver = "overlay", .dir = upper, .lowers = img.lowers()};
+  CHECK(store::runtime_placeholders(rootfs) == std::vector<std::string>{"/etc/hosts", "/proc"});
+  CHECK(lines(store::container_changes(rootfs)) ==
+        std::vector<std::string>{"C /etc", "A /etc/new", "A /etc/resolv.conf"});
+
+  fs::TempDir root_tmp;
+  store::Store s({fs::join(root_tmp.path(), "root"), fs::join(root_tmp.path(), "run")});
+  store::ImageRecord base = base_image(s, root_tmp.path());
+  rootfs.lowers = store::image_lower_dirs(s, base.layers);
+  store::CommitRequest request;
+  request.parent_image_id = base.id;
+  request.container_config = json::Value::object();
+  request.container_id = std::string(64, 'd');
+  store::CommitResult result = store::commit_container(s, rootfs, request, {});
+  std::string tar = fs::read_file(s.blob_path(s.layer(result.image.layers.back()).blob_digest));
+  CHECK(names_of(list_tar(tar)) == std::vector<std::string>{"etc/", "etc/new", "etc/resolv.conf"});
+}

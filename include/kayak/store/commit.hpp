@@ -6,6 +6,7 @@
 #pragma once
 
 #include "kayak/archive/extract.hpp"
+#include "kayak/store/container_changes.hpp"
 #include "kayak/store/store.hpp"
 #include "kayak/util/json.hpp"
 
@@ -22,7 +23,22 @@ struct ContainerRootfs {
   // The xattr the overlay driver marks opaque directories with in the
   // upper dir (the other spellings are recognised when reading too).
   std::string opaque_xattr = "trusted.overlay.opaque";
+  // Where the runtime mounts things (/etc/hosts, /proc, ...): when such a
+  // path exists only in the container, as an empty file or directory, it
+  // is the runtime's mount point, not the user's change, and neither diff
+  // nor commit shows it (Docker keeps them in an init layer; podman's diff
+  // filters the same paths).
+  std::vector<std::string> mount_points = {"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf",
+                                           "/proc", "/run/.containerenv", "/sys"};
 };
+
+// The mount points of rootfs that are only the runtime's placeholders (see
+// ContainerRootfs::mount_points), as absolute paths.
+std::vector<std::string> runtime_placeholders(const ContainerRootfs& rootfs);
+
+// The container's changes (upper_changes or copy_changes), without the
+// runtime's placeholders.
+std::vector<Change> container_changes(const ContainerRootfs& rootfs);
 
 // The layer diff dirs of chain IDs (base first, as records keep them),
 // top first, as ContainerRootfs::lowers wants them. Each layer dir holds

@@ -21,8 +21,8 @@ setup() {
 
 @test "commit of a stopped container: one more layer holding the changes; untagged is <none>" {
     run_kayak create --name c1 "$BUSYBOX_REF"
-    echo hello > index.html
-    run_kayak cp index.html c1:/var/www/
+    mkdir www && echo hello > www/index.html
+    run_kayak cp www c1:/var/
     run_kayak commit c1
     assert "$output" =~ '^sha256:[0-9a-f]{64}$' "prints the full ID"
     local id=$output
@@ -146,17 +146,30 @@ setup() {
     assert "<h1>hello</h1>"
 }
 
-@test "podman reads a committed image" {
+# podman with a throwaway store in the test dir (as 120-interop.bats).
+podman_t() {
+    XDG_RUNTIME_DIR=$TEST_DIR/podman-xdg XDG_CONFIG_HOME=$TEST_DIR/podman-config \
+    timeout 300 podman --root "$TEST_DIR/podman-root" --runroot "$TEST_DIR/podman-run" \
+        --storage-driver vfs --tmpdir "$TEST_DIR/podman-tmp" \
+        --cgroup-manager cgroupfs --events-backend file "$@"
+}
+
+@test "podman loads a committed image with the same ID and content" {
     skip_if_no_podman
+    mkdir -p "$TEST_DIR/podman-tmp" "$TEST_DIR/podman-config"
+    mkdir -m 700 -p "$TEST_DIR/podman-xdg"
+    podman_t images >/dev/null 2>&1 || skip "podman does not work for $(id -un) here"
     run_kayak create --name c1 "$BUSYBOX_REF"
     echo hi > f
     run_kayak cp f c1:/f
     run_kayak commit c1 interop/committed:1
+    local id=$output
     run_kayak save -o c.tar interop/committed:1
-    run podman --root "$TEST_DIR/podman-root" --runroot "$TEST_DIR/podman-run" load -i c.tar
+    run podman_t load -i c.tar
     _log_output
     assert "$status" -eq 0
-    run podman --root "$TEST_DIR/podman-root" --runroot "$TEST_DIR/podman-run" image inspect \
-        -f '{{len .RootFS.Layers}}' interop/committed:1
+    run podman_t images --no-trunc --format '{{.ID}}' localhost/interop/committed:1
+    assert "$output" == "$id"
+    run podman_t image inspect -f '{{len .RootFS.Layers}}' localhost/interop/committed:1
     assert "$output" == "2"
 }

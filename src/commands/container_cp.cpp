@@ -296,16 +296,6 @@ void copy_in(store::Context& ctx, const std::string& source, const CopyEndpoint&
 
 }  // namespace
 
-CopyEndpoint parse_copy_endpoint(const std::string& arg) {
-  if (arg.starts_with("/")) return {"", arg};
-  auto colon = arg.find(':');
-  if (colon == std::string::npos || arg.starts_with(".")) return {"", arg};
-  // "dir/x:y" is a host path too: a container name has no '/'.
-  if (arg.substr(0, colon).find('/') != std::string::npos) return {"", arg};
-  std::string path = arg.substr(colon + 1);
-  return {arg.substr(0, colon), path.empty() ? "/" : path};
-}
-
 void copy(store::Context& ctx, const CopyOptions& options) {
   CopyEndpoint src = parse_copy_endpoint(options.source);
   CopyEndpoint dst = parse_copy_endpoint(options.destination);

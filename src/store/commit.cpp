@@ -101,6 +101,23 @@ json::Value build_config(const Store& store, const CommitRequest& request, const
   return config;
 }
 
+// The image's entry at an absolute path, if it has one.
+std::optional<struct stat> image_entry(const archive::MergedDir& image, const std::string& path) {
+  archive::MergedDir at = image;
+  std::string rest = path.substr(1);
+  for (size_t slash; (slash = rest.find('/')) != std::string::npos; rest = rest.substr(slash + 1)) {
+    at = at.subdir(rest.substr(0, slash));
+  }
+  auto entry = at.find(rest);
+  if (!entry) return std::nullopt;
+  return entry->st;
+}
+
+std::string parent_path(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
 }  // namespace
 
 std::vector<std::string> runtime_placeholders(const ContainerRootfs& rootfs) {
@@ -117,12 +134,7 @@ std::vector<std::string> runtime_placeholders(const ContainerRootfs& rootfs) {
     if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (!is_empty_placeholder(dir.get(), name, st)) continue;
     // In the image too: then it is the image's file, changed or not.
-    archive::MergedDir at = image;
-    std::string rest = path.substr(1);
-    for (size_t slash; (slash = rest.find('/')) != std::string::npos; rest = rest.substr(slash + 1)) {
-      at = at.subdir(rest.substr(0, slash));
-    }
-    if (!at.find(rest)) found.push_back(path);
+    if (!image_entry(image, path)) found.push_back(path);
   }
   return found;
 }
@@ -135,6 +147,23 @@ std::vector<Change> container_changes(const ContainerRootfs& rootfs) {
   std::erase_if(changes, [&](const Change& c) {
     return std::find(hidden.begin(), hidden.end(), c.path) != hidden.end();
   });
+  // Making a mount point changed its directory's mtime (/etc for
+  // /etc/hosts): that directory is not the user's change either, unless
+  // something else changed in it or its mode or owner differ.
+  UniqueFd root(::open(rootfs.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  archive::MergedDir image(rootfs.lowers);
+  for (const auto& path : hidden) {
+    std::string dir = parent_path(path);
+    if (dir == "/" || !root) continue;
+    bool more = std::any_of(changes.begin(), changes.end(), [&](const Change& c) { return c.path.starts_with(dir + "/"); });
+    if (more) continue;
+    UniqueFd fd(archive::open_inside(root.get(), dir, O_PATH | O_DIRECTORY | O_NOFOLLOW));
+    struct stat now;
+    std::optional<struct stat> before = image_entry(image, dir);
+    if (!fd || ::fstat(fd.get(), &now) != 0 || !before) continue;
+    if (now.st_mode != before->st_mode || now.st_uid != before->st_uid || now.st_gid != before->st_gid) continue;
+    std::erase(changes, Change{dir, ChangeKind::Changed});
+  }
   return changes;
 }
 

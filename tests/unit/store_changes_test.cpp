@@ -365,6 +365,13 @@ TEST_CASE("runtime mount points that exist only as empty placeholders are not ch
   CHECK(store::runtime_placeholders(rootfs) == std::vector<std::string>{"/etc/hosts", "/proc"});
   CHECK(lines(store::container_changes(rootfs)) ==
         std::vector<std::string>{"C /etc", "A /etc/new", "A /etc/resolv.conf"});
+  // Only a mount point in /etc: /etc (its mtime changed) is no change either.
+  std::string fresh = fs::join(img.tmp.path(), "fresh");
+  write(fresh + "/etc/hosts", "");
+  set_time(fresh + "/etc", 2000000);
+  store::ContainerRootfs untouched{.driver = "overlay", .dir = fresh, .lowers = img.lowers()};
+  CHECK(lines(store::upper_changes(fresh, img.lowers())) == std::vector<std::string>{"C /etc", "A /etc/hosts"});
+  CHECK(store::container_changes(untouched).empty());
 
   fs::TempDir root_tmp;
   store::Store s({fs::join(root_tmp.path(), "root"), fs::join(root_tmp.path(), "run")});

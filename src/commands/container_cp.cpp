@@ -124,7 +124,8 @@ public:
     if (rootfs.driver != "overlay") fail("cp on a stopped {} container is not supported yet: start it first", rootfs.driver);
     store::StagingDir mnt(ctx_.store().tmp_dir(), "cp");
     std::string work = fs::join(containers_.dir(id_), "work");
-    bool userxattr = ctx_.driver().userxattr;
+    // As the runtime mounts it: userxattr whenever rootless.
+    bool userxattr = ctx_.driver().userxattr || ctx_.identity().mode != IdentityMode::Root;
     std::string store_root = ctx_.store().root();
     run_in_userns(ctx_.identity(), [&] {
       mount_overlay(rootfs, store_root, work, userxattr, mnt.path());

@@ -18,13 +18,14 @@ store::ContainerRootfs container_rootfs(store::Context& ctx, const store::Contai
   bool vfs = rootfs.driver == "vfs";
   rootfs.dir = fs::join(containers.dir(config.id), vfs ? "rootfs" : "upper");
   rootfs.lowers = store::image_lower_dirs(ctx.store(), config.layers);
+  bool rootless = ctx.identity().mode != IdentityMode::Root;
   if (rootfs.driver == "overlay") {
-    rootfs.opaque_xattr = driver.userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque";
+    // The runtime mounts with userxattr whenever it runs rootless.
+    rootfs.opaque_xattr = driver.userxattr || rootless ? "user.overlay.opaque" : "trusted.overlay.opaque";
   } else if (rootfs.driver == "fuse-overlayfs") {
     // fuse-overlayfs falls back to its own user.* name where it may not
     // write trusted.* attributes (rootless).
-    rootfs.opaque_xattr = ctx.identity().mode == IdentityMode::Root ? "trusted.overlay.opaque"
-                                                                    : "user.fuseoverlayfs.opaque";
+    rootfs.opaque_xattr = rootless ? "user.fuseoverlayfs.opaque" : "trusted.overlay.opaque";
   }
   return rootfs;
 }

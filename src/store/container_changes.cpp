@@ -59,6 +59,7 @@ class UpperWalker {
 public:
   std::vector<Change> run(const std::string& upper, const std::vector<std::string>& lowers) {
     UniqueFd root(::open(upper.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root && errno == ENOENT) return {};  // never started: nothing written yet
     if (!root) fail_errno("open {}", upper);
     walk(root.get(), MergedDir(lowers), {}, "/");
     return std::move(out_);

@@ -165,6 +165,7 @@ TEST_CASE("upper changes: A/C/D as Docker reports them, parents of A and D as C"
 TEST_CASE("upper changes: a changed directory is reported, an empty upper has no changes") {
   Image img;
   std::string upper = fs::join(img.tmp.path(), "upper");
+  CHECK(store::upper_changes(upper, img.lowers()).empty());  // not made yet
   dir(upper);
   CHECK(store::upper_changes(upper, img.lowers()).empty());
   dir(upper + "/opt", 0700);  // chmod of a lower directory: copied up, mode differs

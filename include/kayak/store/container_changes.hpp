@@ -26,14 +26,16 @@ char change_letter(ChangeKind kind);  // 'C', 'A', 'D'
 // is only a copied-up parent and is not reported by itself, but the parent
 // directory of every A and D is reported as C (Docker's rule). The lower
 // content an opaque directory hides is reported as D, one line per hidden
-// top-level name. Sorted by path.
+// top-level name. Listed depth first, names sorted, each parent C just
+// before the first change that needs it (Docker's order). A missing upper
+// dir (never started) has no changes.
 std::vector<Change> upper_changes(const std::string& upper, const std::vector<std::string>& lowers);
 
 // vfs: the container's full copy (rootfs) compared with the image (the
 // merged lower layers, top first), Docker's naive diff: C when type, mode,
 // owner, device number, symlink target or, for non-directories, size or
 // mtime differ; a directory whose content changed is C; a deleted subtree
-// is one D line. Sorted by path.
+// is one D line. Listed depth first, names sorted, as the walk finds them.
 std::vector<Change> copy_changes(const std::string& rootfs, const std::vector<std::string>& lowers);
 
 }  // namespace kayak::store

@@ -72,9 +72,17 @@ std::string commit(store::Context& ctx, const CommitOptions& options) {
   if (!options.reference.empty()) names.push_back(store::normalize_name(options.reference));
   store::ContainerStore containers(ctx.store());
   std::string id = containers.resolve(options.container);
-  FileLock lock = containers.lock(id);
-  store::ContainerConfig config = containers.config(id);
+  // state() may take the container's lock itself to correct what it read
+  // (flock: a second lock from this process would wait for the first), so
+  // it is read before locking.
   store::ContainerState state = containers.state(id);
+  bool running = state.status == store::ContainerStatus::Running && state.pid > 0;
+  bool paused = state.status == store::ContainerStatus::Paused;
+  // A stopped container is locked so that nobody starts or removes it while
+  // it is read; a running one belongs to its monitor, and is frozen instead.
+  FileLock lock;
+  if (!running && !paused) lock = containers.lock(id);
+  store::ContainerConfig config = containers.config(id);
 
   store::CommitRequest request;
   request.parent_image_id = config.image_id;
@@ -95,7 +103,6 @@ std::string commit(store::Context& ctx, const CommitOptions& options) {
   store::ContainerRootfs rootfs = container_rootfs(ctx, containers, config);
   archive::ExtractOptions extract = ctx.layer_extract_options();
 
-  bool running = state.status == store::ContainerStatus::Running && state.pid > 0;
   std::optional<FrozenContainer> frozen;
   if (running && options.pause) frozen.emplace(ctx.identity(), state.pid);
   json::Value result = ctx.write([&] {

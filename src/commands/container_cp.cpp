@@ -111,7 +111,8 @@ public:
       run_in_container(ctx_.identity(), pid, false, [&] { fn(fmt::format("/proc/{}/root", pid)); });
       return;
     }
-    // Stopped: nobody may start it meanwhile.
+    // Stopped: nobody may start it meanwhile. (The state was read before
+    // locking: state() may take the lock itself to correct what it read.)
     FileLock lock = containers_.lock(id_);
     store::ContainerRootfs rootfs = container_rootfs(ctx_, containers_, config);
     if (rootfs.driver == "vfs") {

@@ -225,8 +225,17 @@ void copy_out(store::Context& ctx, const CopyEndpoint& src, const std::string& d
   Placement where = place(kind, src.path, host_dest);
   UniqueFd tar = temp_file(ctx.store().tmp_dir());
   int tar_fd = tar.get();
+  bool onto_file = kind == PathKind::Other;
   access.run([&](const std::string& root) {
     UniqueFd root_fd = open_root(root);
+    if (onto_file) {
+      // Docker refuses to replace a file with a directory.
+      UniqueFd source = open_in(root_fd.get(), src.path, O_PATH | (options.follow_link ? 0 : O_NOFOLLOW));
+      struct stat st;
+      if (source && ::fstat(source.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fail("cannot copy a directory to a file: {} is a file", dest);
+      }
+    }
     FdWriter out(tar_fd, "temporary tar");
     archive::write_path_tar(root_fd.get(), src.path, where.name, options.follow_link, out);
   });

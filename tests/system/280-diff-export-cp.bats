@@ -69,6 +69,9 @@ new_container() {
     assert "$(cat out/existing/a)" == "a" "dir/. copies the content"
     run_kayak cp c1:/srv/a out/renamed
     assert "$(cat out/renamed)" == "a"
+    run_kayak 125 cp c1:/srv out/renamed
+    assert "$output" =~ "cannot copy a directory to a file"
+    assert "$(cat out/renamed)" == "a"
     kayak cp c1:/srv - > srv.tar || die "cp to stdout"
     run tar -tf srv.tar
     assert "$output" == "srv/${NL}srv/a${NL}srv/sub/${NL}srv/sub/b"

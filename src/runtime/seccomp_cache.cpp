@@ -24,7 +24,7 @@ namespace {
 
 // Bump when the compiler's output for the same inputs changes (ENOSYS
 // stub, rule translation), so old cache files are not reused.
-constexpr int kCompilerRevision = 1;
+constexpr int kCompilerRevision = 2;
 
 constexpr char kMagic[8] = {'K', 'A', 'Y', 'A', 'K', 'B', 'P', 'F'};
 constexpr size_t kDigestSize = 64;  // hex

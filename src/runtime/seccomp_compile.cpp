@@ -225,9 +225,21 @@ std::string compile_seccomp(const SeccompProfile& profile, const std::vector<int
   }
 
   std::vector<const SeccompRule*> kept;
+  size_t named = 0;
   for (const auto& rule : profile.syscalls) {
     if (!rule_applies(rule, cap_names, host)) continue;
     kept.push_back(&rule);
+    named += rule.names.size();
+  }
+  // A binary search over syscall numbers instead of a linear list: fewer
+  // instructions run per syscall in the container. Like Docker's runtime,
+  // only for longer lists (libseccomp 2.5 misbehaves on tiny ones).
+  if (named > 32 && seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0) {
+    log::debug("seccomp: libseccomp cannot build a binary-tree filter; using a linear one");
+  }
+
+  for (const auto* rule_ptr : kept) {
+    const auto& rule = *rule_ptr;
     const uint32_t action = libseccomp_action(rule.action, rule.errno_ret);
     // libseccomp refuses a rule that repeats the default action; it would
     // change nothing anyway.

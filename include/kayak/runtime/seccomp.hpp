@@ -110,10 +110,14 @@ std::string compile_seccomp(const SeccompProfile& profile, const std::vector<int
 std::string compile_seccomp_cached(std::string_view profile_text, const std::vector<int>& caps,
                                    const std::string& cache_dir, std::string_view source = "seccomp profile");
 
-// What `--security-opt seccomp=VALUE` selects: VALUE empty -> the default
-// profile, "unconfined" -> no filter (empty string), else a profile file
-// read from that path. Returns the BPF bytes (cached as above).
-std::string seccomp_filter_for_option(std::string_view value, const std::vector<int>& caps,
+// What `--security-opt seccomp=VALUE` selects, as Docker decides it:
+//   "unconfined"            -> no filter (empty string)
+//   "" or "builtin"         -> the default profile; none when privileged
+//   a path                  -> that Docker-format profile (also when privileged)
+// On a kernel without seccomp filters the default is dropped with a
+// warning and a profile file is an error. Returns the BPF bytes, through
+// the cache in cache_dir.
+std::string seccomp_filter_for_option(std::string_view value, const std::vector<int>& caps, bool privileged,
                                       const std::string& cache_dir);
 
 // Number of instructions in a compiled program (bytes / sizeof(sock_filter)).

@@ -20,7 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <cstdio>
 #include <map>
 
 namespace kayak::runtime {

@@ -15,5 +15,6 @@ Flag format_json_flag();   // -f: json / TEMPLATE
 
 std::vector<Command> image_commands();
 std::vector<Command> system_commands();
+std::vector<Command> volume_commands();
 
 }  // namespace kayak::cli::rows

@@ -59,7 +59,9 @@ std::string resolve_dot_source(const std::string& source) {
 // existence check, which parse_mount_flags does for --mount only.
 void validate(const store::MountSpec& mount, bool volume_options, bool bind_options) {
   if (mount.destination.empty()) config_error(mount, "field Target must not be empty");
-  if (mount.destination == "/") config_error(mount, "invalid specification: destination can't be '/'");
+  if (clean_path(mount.destination) == "/") {
+    config_error(mount, "invalid specification: destination can't be '/'");
+  }
   if (!mount.destination.starts_with('/')) {
     config_error(mount, fmt::format("invalid mount path: '{}' mount path must be absolute", mount.destination));
   }
@@ -318,7 +320,7 @@ store::MountSpec parse_mount_flag(std::string_view value) {
 store::MountSpec parse_tmpfs_flag(std::string_view value) {
   auto colon = value.find(':');
   std::string destination(value.substr(0, colon));
-  if (destination == "/") fail("invalid specification: destination can't be '/'");
+  if (clean_path(destination) == "/") fail("invalid specification: destination can't be '/'");
   if (!destination.starts_with('/')) fail("invalid mount path: '{}' mount path must be absolute", destination);
   store::MountSpec mount;
   mount.type = "tmpfs";

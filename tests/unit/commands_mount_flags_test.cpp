@@ -201,6 +201,8 @@ TEST_CASE("--mount errors read as Docker's") {
         "invalid mount config for type \"bind\": invalid mount path: 'rel' mount path must be absolute");
   CHECK(mount_error("type=bind,src=/a,target=/") ==
         "invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
+  CHECK(mount_error("type=bind,src=/a,target=/x/..") ==
+        "invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
   CHECK(mount_error("type=bind,src=/a,target=/b,bind-propagation=sideways") ==
         "invalid mount config for type \"bind\": invalid propagation mode: sideways");
   CHECK(mount_error("type=volume,target=/a,ro") ==
@@ -223,6 +225,8 @@ TEST_CASE("--tmpfs PATH[:OPTS]") {
   CHECK(parse_tmpfs_flag("/r:ro,mode=700").read_only);
   CHECK(error_of([] { parse_tmpfs_flag("run"); }) == "invalid mount path: 'run' mount path must be absolute");
   CHECK(error_of([] { parse_tmpfs_flag("/"); }) == "invalid specification: destination can't be '/'");
+  CHECK(error_of([] { parse_tmpfs_flag("//"); }) == "invalid specification: destination can't be '/'");
+  CHECK(error_of([] { parse_tmpfs_flag("."); }) == "invalid mount path: '.' mount path must be absolute");
 }
 
 TEST_CASE("all flags together: duplicates, bind sources") {

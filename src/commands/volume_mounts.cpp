@@ -1,9 +1,9 @@
 // Volumes for container create and rm: made on demand, filled from the
-// image once, and removed with the container when anonymous.
+// image once (store::remove_anonymous_volumes removes them with the
+// container).
 #include "kayak/commands/volume.hpp"
 
 #include "kayak/util/error.hpp"
-#include "kayak/util/log.hpp"
 
 #include <algorithm>
 
@@ -22,18 +22,6 @@ void prepare_volumes(store::Context& ctx, std::vector<store::MountSpec>& mounts,
     }
     bool nocopy = std::find(mount.options.begin(), mount.options.end(), "nocopy") != mount.options.end();
     if (!nocopy) volumes.populate(ctx, mount.source, layer_dirs, mount.destination);
-  }
-}
-
-void remove_anonymous_volumes(store::Context& ctx, const std::vector<store::MountSpec>& mounts) {
-  store::VolumeStore volumes(ctx.store().root());
-  for (const auto& mount : mounts) {
-    if (mount.type != "volume" || !mount.anonymous || mount.source.empty()) continue;
-    try {
-      volumes.remove(ctx, mount.source);
-    } catch (const Error& e) {
-      log::warn("{}", e.what());
-    }
   }
 }
 

@@ -2,7 +2,9 @@
 #include "kayak/store/volume.hpp"
 
 #include "kayak/util/error.hpp"
+#include "kayak/store/container.hpp"
 #include "kayak/util/fs.hpp"
+#include "kayak/util/log.hpp"
 #include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
 
@@ -139,6 +141,18 @@ uint64_t VolumeStore::remove(Context& ctx, const std::string& name) {
   });
   if (result.is_int()) size = static_cast<uint64_t>(result.as_int());
   return size;
+}
+
+void remove_anonymous_volumes(Context& ctx, const std::vector<MountSpec>& mounts) {
+  VolumeStore volumes(ctx.store().root());
+  for (const auto& mount : mounts) {
+    if (mount.type != "volume" || !mount.anonymous || mount.source.empty()) continue;
+    try {
+      volumes.remove(ctx, mount.source);
+    } catch (const Error& e) {
+      log::warn("{}", e.what());
+    }
+  }
 }
 
 }  // namespace kayak::store

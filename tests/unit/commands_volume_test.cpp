@@ -45,7 +45,7 @@ TEST_CASE("prepare_volumes creates, names and fills volumes; remove_anonymous_vo
   commands::prepare_volumes(ctx, again, {layer});
   CHECK(fs::read_file(volumes.data_dir("named") + "/conf") == "changed");
 
-  commands::remove_anonymous_volumes(ctx, mounts);
+  store::remove_anonymous_volumes(ctx, mounts);
   CHECK_FALSE(volumes.exists(mounts[2].source));
   CHECK_FALSE(volumes.exists(mounts[3].source));
   CHECK(volumes.exists("named"));

@@ -59,14 +59,8 @@ VolumePruneReport prune_volumes(store::Context& ctx, const VolumePruneOptions& o
 // into volumes that are new or still empty (unless "nocopy"). layer_dirs:
 // the image's layer diff dirs, base first (Store::layer_dir(chain) + "/diff").
 // Call it before ContainerStore::create; if create fails, remove the
-// anonymous volumes again with remove_anonymous_volumes.
+// anonymous volumes again with store::remove_anonymous_volumes.
 void prepare_volumes(store::Context& ctx, std::vector<store::MountSpec>& mounts,
                      const std::vector<std::string>& layer_dirs);
-
-// For `rm -v` and `--rm`: removes the container's anonymous volumes (named
-// ones stay, as in Docker). Call after the container's config.json is gone
-// (ContainerStore::remove), else the volumes read as in use. Failures are
-// warnings: the container is already gone.
-void remove_anonymous_volumes(store::Context& ctx, const std::vector<store::MountSpec>& mounts);
 
 }  // namespace kayak::commands

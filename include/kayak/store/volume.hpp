@@ -11,6 +11,7 @@
 // the container's record.
 #pragma once
 
+#include "kayak/store/container.hpp"
 #include "kayak/store/context.hpp"
 #include "kayak/util/json.hpp"
 #include "kayak/util/lock.hpp"
@@ -57,6 +58,12 @@ void validate_volume_name(const std::string& name);
 std::map<std::string, std::vector<std::string>> volume_users(const std::string& store_root);
 // The "mounts" of one config.json document: names of the volumes it uses.
 std::vector<std::string> volumes_in_config(const json::Value& config);
+
+// For `rm -v` and `--rm` (container rm, the monitor): removes the
+// container's anonymous volumes; named ones stay, as in Docker. Call after
+// the container's config.json is gone (ContainerStore::remove), else the
+// volumes read as in use. Failures are warnings: the container is gone.
+void remove_anonymous_volumes(Context& ctx, const std::vector<MountSpec>& mounts);
 
 class VolumeStore {
 public:

@@ -273,3 +273,25 @@ assert vols[1]["Labels"] == {"com.docker.volume.anonymous": ""}, vols[1]
     run_kayak volume prune --help
     assert "$output" =~ "--all"
 }
+
+@test "volume create and rm in parallel keep the store consistent" {
+    local i
+    for i in $(seq 1 8); do
+        kayak volume create same >/dev/null &
+        kayak volume create "v$i" >/dev/null &
+        kayak volume create >/dev/null &
+    done
+    wait
+    run_kayak volume ls -q
+    assert_line_count 17
+    run_kayak volume ls -q --filter name=^same$
+    assert "same"
+    for i in $(seq 1 8); do kayak volume rm "v$i" >/dev/null & done
+    wait
+    run_kayak volume ls -q --filter name=^v
+    assert ""
+    run_kayak volume prune -f
+    assert "$output" =~ "Total reclaimed space: 0B$"
+    run_kayak volume ls -q
+    assert "same"
+}

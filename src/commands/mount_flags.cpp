@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <cctype>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <set>
 
 namespace kayak::commands {
@@ -284,11 +286,12 @@ store::MountSpec parse_mount_flag(std::string_view value) {
       tmpfs_size = ram_in_bytes(val);
       if (!tmpfs_size || *tmpfs_size < 0) throw cli_error(fmt::format("invalid value for {}: {}", key, val));
     } else if (key == "tmpfs-mode") {
+      // Go's strconv.ParseUint(val, 8, 32): octal digits, at most 32 bits.
       tmpfs_options = true;
-      auto mode = val.empty() || val.find_first_not_of("01234567") != std::string::npos
-                    ? std::nullopt : str::parse_uint("0" + val);
-      if (!mode || val.size() > 11) throw cli_error(fmt::format("invalid value for {}: {}", key, val));
-      tmpfs_mode = static_cast<unsigned>(std::stoul(val, nullptr, 8));
+      bool octal = !val.empty() && val.find_first_not_of("01234567") == std::string::npos;
+      uint64_t mode = octal && val.size() <= 11 ? std::stoull(val, nullptr, 8) : UINT64_MAX;
+      if (mode > UINT32_MAX) throw cli_error(fmt::format("invalid value for {}: {}", key, val));
+      tmpfs_mode = static_cast<unsigned>(mode);
     } else {
       throw cli_error(fmt::format("unexpected key '{}' in '{}'", key, field));
     }

@@ -187,6 +187,8 @@ TEST_CASE("--mount errors read as Docker's") {
         flag("type=tmpfs,target=/a,tmpfs-size=lots", "invalid value for tmpfs-size: lots"));
   CHECK(mount_error("type=tmpfs,target=/a,tmpfs-mode=999") ==
         flag("type=tmpfs,target=/a,tmpfs-mode=999", "invalid value for tmpfs-mode: 999"));
+  CHECK(mount_error("type=tmpfs,target=/a,tmpfs-mode=77777777777") ==
+        flag("type=tmpfs,target=/a,tmpfs-mode=77777777777", "invalid value for tmpfs-mode: 77777777777"));
   CHECK(mount_error("type=bind,src=/a,target=/a,volume-nocopy") ==
         flag("type=bind,src=/a,target=/a,volume-nocopy", "cannot mix 'volume-*' options with mount type 'bind'"));
   CHECK(mount_error("type=volume,target=/a,bind-propagation=shared") ==

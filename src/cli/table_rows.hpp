@@ -17,5 +17,6 @@ std::vector<Command> image_commands();
 std::vector<Command> system_commands();
 std::vector<Command> container_commands();
 std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp
+std::vector<Command> volume_commands();
 
 }  // namespace kayak::cli::rows

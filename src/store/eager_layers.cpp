@@ -1,6 +1,6 @@
 #include "kayak/store/eager_layers.hpp"
 
-#include "layer_blob.hpp"
+#include "kayak/store/layer_blob.hpp"
 
 #include "kayak/archive/compression.hpp"
 #include "kayak/util/error.hpp"

@@ -1,6 +1,6 @@
 #include "kayak/store/ingest.hpp"
 
-#include "layer_blob.hpp"
+#include "kayak/store/layer_blob.hpp"
 
 #include "kayak/image/config.hpp"
 #include "kayak/util/error.hpp"

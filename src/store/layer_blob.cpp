@@ -1,4 +1,4 @@
-#include "layer_blob.hpp"
+#include "kayak/store/layer_blob.hpp"
 
 #include "kayak/archive/compression.hpp"
 

@@ -1,0 +1,206 @@
+#include "kayak/monitor/container_monitor.hpp"
+
+#include "io.hpp"
+#include "kayak/monitor/container_spec.hpp"
+#include "kayak/runtime/launch.hpp"
+#include "kayak/store/container.hpp"
+#include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/log.hpp"
+#include "kayak/util/strings.hpp"
+#include "kayak/util/time.hpp"
+#include "proc_stat.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace kayak::monitor {
+
+namespace {
+
+// Docker's restart back-off: 100 ms, doubled per restart, at most a minute.
+int restart_delay_ms(int restart_count) {
+  int64_t delay = 100LL << std::min(restart_count, 10);
+  return static_cast<int>(std::min<int64_t>(delay, 60000));
+}
+
+bool wants_restart(const store::RestartPolicy& policy, int exit_code, int restart_count) {
+  if (policy.name == "always" || policy.name == "unless-stopped") return true;
+  if (policy.name == "on-failure")
+    return exit_code != 0 && (policy.max_retries <= 0 || restart_count < policy.max_retries);
+  return false;
+}
+
+// --log-opt max-size: "10m", "512k", "1g", "2048" (binary units, as Docker).
+uint64_t parse_log_size(const std::string& text) {
+  std::string lower = str::to_lower(text);
+  if (lower.ends_with("b")) lower.pop_back();
+  uint64_t unit = 1;
+  if (!lower.empty()) {
+    switch (lower.back()) {
+      case 'k': unit = 1ULL << 10; break;
+      case 'm': unit = 1ULL << 20; break;
+      case 'g': unit = 1ULL << 30; break;
+      default: break;
+    }
+    if (unit != 1) lower.pop_back();
+  }
+  auto number = str::parse_uint(lower);
+  if (!number) fail("invalid log option max-size={}", text);
+  return *number * unit;
+}
+
+// Records each start and exit in state.json, under the container's lock,
+// and decides restarts.
+class StateRecorder : public MonitorEvents {
+public:
+  StateRecorder(store::ContainerStore& containers, const store::ContainerConfig& config)
+    : containers_(containers), config_(config) {}
+
+  void started(const runtime::Launched& launched) override {
+    FileLock lock = containers_.lock(config_.id);
+    store::ContainerState state = containers_.state(config_.id);
+    state.status = store::ContainerStatus::Running;
+    state.pid = launched.pid;
+    state.pid_start_time = launched.start_time ? launched.start_time : process_start_time(launched.pid);
+    state.monitor_pid = ::getpid();
+    state.monitor_start_time = process_start_time(::getpid());
+    state.boot_id = boot_id();
+    state.exit_code = 0;
+    state.error.clear();
+    state.oom_killed = false;
+    state.started_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
+    containers_.write_state(config_.id, state);
+    restart_count_ = state.restart_count;
+  }
+
+  int exited(int exit_code) override {
+    FileLock lock = containers_.lock(config_.id);
+    store::ContainerState state = containers_.state(config_.id);
+    state.status = store::ContainerStatus::Exited;
+    state.pid = 0;
+    state.pid_start_time = 0;
+    state.exit_code = exit_code;
+    state.finished_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
+    int delay = -1;
+    if (wants_restart(config_.restart, exit_code, state.restart_count)) {
+      delay = restart_delay_ms(state.restart_count);
+      ++state.restart_count;
+    }
+    if (delay < 0) {
+      state.monitor_pid = 0;
+      state.monitor_start_time = 0;
+    }
+    containers_.write_state(config_.id, state);
+    return delay;
+  }
+
+  void restart_failed(const std::string& error) override {
+    FileLock lock = containers_.lock(config_.id);
+    store::ContainerState state = containers_.state(config_.id);
+    state.error = error;
+    state.monitor_pid = 0;
+    state.monitor_start_time = 0;
+    containers_.write_state(config_.id, state);
+  }
+
+private:
+  store::ContainerStore& containers_;
+  const store::ContainerConfig& config_;
+  int restart_count_ = 0;
+};
+
+// A failed start, as Docker leaves it: still Created, with the exit code
+// and the error recorded.
+void record_start_failure(store::ContainerStore& containers, const std::string& id, const Error& error) {
+  try {
+    FileLock lock = containers.lock(id);
+    store::ContainerState state = containers.state(id);
+    state.status = state.started_at.empty() ? store::ContainerStatus::Created : store::ContainerStatus::Exited;
+    state.pid = 0;
+    state.pid_start_time = 0;
+    state.monitor_pid = 0;
+    state.monitor_start_time = 0;
+    state.exit_code = error.exit_code();
+    state.error = error.what();
+    containers.write_state(id, state);
+  } catch (const Error& e) {
+    log::warn("recording the start failure of {}: {}", id.substr(0, 12), e.what());
+  }
+}
+
+// --rm: the container and its anonymous volumes go.
+void remove_container(const store::Store& store, store::ContainerStore& containers,
+                      const store::ContainerConfig& config) {
+  try {
+    FileLock lock = containers.lock(config.id);
+    containers.remove(config.id);
+  } catch (const Error& e) {
+    log::warn("removing container {}: {}", config.id.substr(0, 12), e.what());
+    return;
+  }
+  for (const auto& mount : config.mounts) {
+    if (mount.type != "volume" || !mount.anonymous) continue;
+    // TODO(lead): through the volumes module's remove once it lands.
+    try {
+      fs::remove_tree(fs::join(store.root(), "volumes/" + mount.source));
+    } catch (const Error& e) {
+      log::warn("removing volume {}: {}", mount.source, e.what());
+    }
+  }
+}
+
+void report(int fd, const std::string& text) {
+  if (fd < 0) return;
+  write_fully(fd, text);
+  ::close(fd);
+}
+
+}  // namespace
+
+int run_monitored(MonitorRequest request) {
+  store::Store store(request.paths);
+  store::ContainerStore containers(store);
+  store::ContainerConfig config;
+  runtime::ContainerSpec spec;
+  MonitorOptions options;
+  options.local = request.local;
+  options.sig_proxy = request.sig_proxy;
+  options.initial_clients = std::move(request.attach_clients);
+  std::optional<StateRecorder> recorder;
+  std::optional<Monitor> monitor;
+  try {
+    config = containers.config(request.id);
+    options.tty = config.tty;
+    options.open_stdin = config.open_stdin;
+    if (config.log_driver != "none") options.log_path = fs::join(containers.dir(config.id), "ctr.log");
+    for (const auto& [key, value] : config.log_options)
+      if (key == "max-size") options.log_max_size = parse_log_size(value);
+    std::string run_dir = containers.run_dir(config.id);
+    fs::mkdir_p(run_dir, 0700);
+    options.attach_socket = fs::join(run_dir, "attach");
+
+    SpecContext context{store, containers, current_identity()};
+    spec = build_container_spec(context, config);
+    become_subreaper();
+    recorder.emplace(containers, config);
+    monitor.emplace(std::move(options), [&spec](const runtime::Stdio& io) { return runtime::launch(spec, io); },
+                    *recorder);
+    monitor->start();
+  } catch (const Error& e) {
+    if (!config.id.empty()) {
+      record_start_failure(containers, config.id, e);
+      if (config.auto_remove) remove_container(store, containers, config);
+    }
+    report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
+    throw;
+  }
+  report(request.ready_fd, encode_start_report(0, ""));
+  int code = monitor->run();
+  ::unlink(fs::join(containers.run_dir(config.id), "attach").c_str());
+  if (config.auto_remove) remove_container(store, containers, config);
+  return code;
+}
+
+}  // namespace kayak::monitor

@@ -1,0 +1,160 @@
+#include "kayak/monitor/container_spec.hpp"
+
+#include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/strings.hpp"
+
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <map>
+
+namespace kayak::monitor {
+
+namespace {
+
+// Docker's default masked and read-only paths (moby oci/defaults.go).
+// TODO(lead): take these from the runtime module once it exports them.
+const std::vector<std::string> kMaskedPaths = {
+  "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+};
+const std::vector<std::string> kReadonlyPaths = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+// Where the volumes module keeps a named volume's data.
+std::string default_volume_path(const std::string& root, const std::string& name) {
+  return fs::join(root, "volumes/" + name + "/_data");
+}
+
+bool has_mount_at(const std::vector<runtime::Mount>& mounts, const std::string& destination) {
+  return std::any_of(mounts.begin(), mounts.end(), [&](const auto& m) { return m.destination == destination; });
+}
+
+uint64_t caller_hard_limit(int resource) {
+  struct rlimit limit {};
+  if (::getrlimit(resource, &limit) != 0) return RLIM_INFINITY;
+  return limit.rlim_max;
+}
+
+std::vector<std::string> process_env(const store::ContainerConfig& config) {
+  std::vector<std::string> env = config.env;
+  auto has = [&](std::string_view key) {
+    return std::any_of(env.begin(), env.end(), [&](const std::string& kv) {
+      return kv.size() > key.size() && kv.starts_with(key) && kv[key.size()] == '=';
+    });
+  };
+  // What Docker adds to every container's environment.
+  if (!has("PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!has("HOSTNAME")) env.push_back("HOSTNAME=" + config.hostname);
+  if (config.tty && !has("TERM")) env.push_back("TERM=xterm");
+  return env;
+}
+
+runtime::NetworkNamespace network_of(SpecContext& context, const store::ContainerConfig& config,
+                                     std::string& net_path) {
+  const std::string& mode = config.network_mode;
+  if (mode == "host") return runtime::NetworkNamespace::Host;
+  if (mode.starts_with("ns:")) {
+    net_path = mode.substr(3);
+    return runtime::NetworkNamespace::Path;
+  }
+  if (mode.starts_with("container:")) {
+    std::string other = context.containers.resolve(mode.substr(10));
+    store::ContainerState state = context.containers.state(other);
+    if (state.status != store::ContainerStatus::Running || state.pid <= 0)
+      fail("cannot join the network of container {}: it is not running", mode.substr(10));
+    net_path = fmt::format("/proc/{}/ns/net", state.pid);
+    return runtime::NetworkNamespace::Path;
+  }
+  return runtime::NetworkNamespace::New;
+}
+
+}  // namespace
+
+runtime::ContainerSpec build_container_spec(SpecContext& context, const store::ContainerConfig& config) {
+  runtime::ContainerSpec spec;
+  spec.identity = context.identity;
+  const std::string dir = context.containers.dir(config.id);
+
+  // Rootfs: the image's layers, top first, under the container's upper dir.
+  spec.rootfs.driver = config.driver;
+  for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it)
+    spec.rootfs.lower_dirs.push_back(fs::join(context.store.layer_dir(*it), "diff"));
+  if (config.driver == "vfs") {
+    spec.rootfs.vfs_dir = fs::join(dir, "rootfs");
+  } else {
+    spec.rootfs.upper_dir = fs::join(dir, "upper");
+    spec.rootfs.work_dir = fs::join(dir, "work");
+    spec.rootfs.userxattr = config.driver == "overlay" && context.identity.mode != IdentityMode::Root;
+  }
+  spec.rootfs.read_only = config.read_only;
+
+  spec.hostname = config.hostname;
+  spec.domainname = config.domainname;
+  spec.network = network_of(context, config, spec.net_path);
+  spec.privileged = config.privileged;
+  if (!config.privileged) {
+    spec.masked_paths = kMaskedPaths;
+    spec.readonly_paths = kReadonlyPaths;
+  }
+
+  spec.mounts = runtime_mounts(config, [&](const std::string& name) {
+    return default_volume_path(context.store.root(), name);
+  });
+
+  // Userdata files, unless the user mounts something there.
+  std::string userdata = fs::join(dir, "userdata");
+  fs::mkdir_p(userdata, 0700);
+  auto bind_file = [&](const std::string& name, const std::string& destination, const std::string& content) {
+    if (has_mount_at(spec.mounts, destination)) return;
+    std::string path = fs::join(userdata, name);
+    fs::write_file_atomic(path, content, 0644);
+    runtime::Mount mount;
+    mount.type = "bind";
+    mount.source = path;
+    mount.destination = destination;
+    mount.recursive = false;
+    mount.file = true;
+    mount.read_only = config.read_only;
+    spec.mounts.push_back(std::move(mount));
+  };
+  std::string host_hosts, host_resolv;
+  fs::read_file_if_exists("/etc/hosts", host_hosts);
+  fs::read_file_if_exists("/etc/resolv.conf", host_resolv);
+  bind_file("hosts", "/etc/hosts", make_hosts(config, host_hosts));
+  bind_file("hostname", "/etc/hostname", config.hostname + "\n");
+  bind_file("resolv.conf", "/etc/resolv.conf", make_resolv_conf(config, host_resolv));
+
+  // --read-only keeps scratch space writable where programs expect it.
+  if (config.read_only && config.read_only_tmpfs) {
+    for (const char* path : {"/tmp", "/var/tmp", "/run"}) {
+      if (has_mount_at(spec.mounts, path)) continue;
+      runtime::Mount tmp;
+      tmp.type = "tmpfs";
+      tmp.source = "tmpfs";
+      tmp.destination = path;
+      tmp.flags = MS_NOSUID | MS_NODEV;
+      tmp.data = "mode=1777";
+      spec.mounts.push_back(std::move(tmp));
+    }
+  }
+
+  runtime::ProcessSpec& process = spec.process;
+  process.args.push_back(config.path);
+  process.args.insert(process.args.end(), config.args.begin(), config.args.end());
+  process.env = process_env(config);
+  process.cwd = config.working_dir.empty() ? "/" : config.working_dir;
+  process.user = config.user;
+  process.tty = config.tty;
+  process.no_new_privileges = config.no_new_privileges;
+  // TODO(lead): caps and seccomp_bpf come from the security module
+  // (cap_add/cap_drop/privileged -> numbers, seccomp_profile -> compiled
+  // filter) once it lands; until then they stay empty.
+  process.rlimits = clamp_ulimits(config.ulimits, caller_hard_limit);
+  return spec;
+}
+
+}  // namespace kayak::monitor

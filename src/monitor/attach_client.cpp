@@ -76,6 +76,8 @@ std::string window_size_frame(int fd) {
 
 }  // namespace
 
+UniqueFd connect_attach_socket(const std::string& path) { return connect_unix(path); }
+
 AttachResult attach_session(UniqueFd connection, const AttachOptions& options) {
   std::vector<int> signals = {SIGWINCH};
   if (options.sig_proxy) signals.insert(signals.end(), {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2});

@@ -19,6 +19,8 @@ namespace kayak::monitor {
 
 namespace {
 
+std::string stop_marker_path(const std::string& run_dir) { return fs::join(run_dir, "stop-requested"); }
+
 // Docker's restart back-off: 100 ms, doubled per restart, at most a minute.
 int restart_delay_ms(int restart_count) {
   int64_t delay = 100LL << std::min(restart_count, 10);
@@ -84,7 +86,9 @@ public:
     state.exit_code = exit_code;
     state.finished_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
     int delay = -1;
-    if (wants_restart(config_.restart, exit_code, state.restart_count)) {
+    std::string marker = stop_marker_path(containers_.run_dir(config_.id));
+    bool stop_requested = ::unlink(marker.c_str()) == 0;
+    if (!stop_requested && wants_restart(config_.restart, exit_code, state.restart_count)) {
       delay = restart_delay_ms(state.restart_count);
       ++state.restart_count;
     }
@@ -159,6 +163,11 @@ void report(int fd, const std::string& text) {
 
 }  // namespace
 
+void mark_stop_requested(const std::string& run_dir) {
+  fs::mkdir_p(run_dir, 0700);
+  fs::write_file_atomic(stop_marker_path(run_dir), "", 0600);
+}
+
 int run_monitored(MonitorRequest request) {
   store::Store store(request.paths);
   store::ContainerStore containers(store);
@@ -179,6 +188,7 @@ int run_monitored(MonitorRequest request) {
       if (key == "max-size") options.log_max_size = parse_log_size(value);
     std::string run_dir = containers.run_dir(config.id);
     fs::mkdir_p(run_dir, 0700);
+    ::unlink(stop_marker_path(run_dir).c_str());
     options.attach_socket = fs::join(run_dir, "attach");
 
     SpecContext context{store, containers, current_identity()};

@@ -47,6 +47,9 @@ struct AttachResult {
   int exit_code = 0;  // the container's, when not detached
 };
 
+// Connects to a monitor's attach socket (<runroot>/containers/<id>/attach).
+UniqueFd connect_attach_socket(const std::string& path);
+
 // Runs until the container exits (the monitor's Exit frame) or the user
 // detaches. Throws when the monitor goes away without an exit code.
 AttachResult attach_session(UniqueFd connection, const AttachOptions& options);

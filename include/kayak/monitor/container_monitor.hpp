@@ -50,6 +50,11 @@ SpawnedMonitor spawn_monitor(const store::StorePaths& paths, const std::string& 
 // outlives us).
 void reap_monitor(const SpawnedMonitor& monitor, bool wait);
 
+// A stop the user asked for (stop, kill, restart, rm -f): the monitor
+// does not apply the restart policy to the exit that follows. Written to
+// the container's run dir before the signal is sent; the monitor removes it.
+void mark_stop_requested(const std::string& run_dir);
+
 // The report protocol on the ready pipe.
 std::string encode_start_report(int exit_code, const std::string& error);  // exit_code 0: started
 // nullopt error: started. Throws on a malformed report.

@@ -73,8 +73,11 @@ public:
     state.error.clear();
     state.oom_killed = false;
     state.started_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
+    // A start by the user counts restarts afresh (as Docker does); the
+    // monitor's own restarts add up.
+    if (first_start_) state.restart_count = 0;
+    first_start_ = false;
     containers_.write_state(config_.id, state);
-    restart_count_ = state.restart_count;
   }
 
   int exited(int exit_code) override {
@@ -112,7 +115,7 @@ public:
 private:
   store::ContainerStore& containers_;
   const store::ContainerConfig& config_;
-  int restart_count_ = 0;
+  bool first_start_ = true;
 };
 
 // A failed start, as Docker leaves it: still Created, with the exit code

@@ -34,8 +34,13 @@ pty() {
     pty 'expect:# ' 'send:mkdir -p /var/www && echo hello-web > /var/www/index.html\r' \
         'send:exit\r' -- run -it --name web $BUSYBOX_REF sh
     assert "$status" -eq 0
-    run_kayak start -a web
-    run_kayak run --rm $BUSYBOX_REF true
+    assert "$(kayak inspect -f '{{.State.Status}} {{.State.ExitCode}}' web)" == "exited 0"
+    # The file is in the container's own layer (upper dir, or the vfs copy).
+    local id
+    id=$(kayak inspect -f '{{.Id}}' web)
+    run find "$KAYAK_ROOT/containers/$id" -path '*/var/www/index.html'
+    assert "$output" != "" "index.html in the container's files"
+    assert "$(cat "${lines[0]}")" == "hello-web"
 }
 
 @test "detach keys: ctrl-p ctrl-q leaves the container running; attach comes back to it" {

@@ -63,18 +63,30 @@ std::pair<UniqueFd, UniqueFd> make_pipe() {
 
 namespace {
 
-sockaddr_un unix_address(const std::string& path) {
+// A socket address for path. sun_path holds only 107 bytes, and a runroot
+// in a deep temp dir makes longer paths; those go through the directory's
+// O_PATH fd (/proc/self/fd/N/name), which dir_fd keeps open for the call.
+sockaddr_un unix_address(const std::string& path, UniqueFd& dir_fd) {
   sockaddr_un addr {};
   addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) fail("socket path too long: {}", path);
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  std::string usable = path;
+  if (usable.size() >= sizeof addr.sun_path) {
+    size_t slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    dir_fd.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd) fail_errno("open {}", dir);
+    usable = fmt::format("/proc/self/fd/{}/{}", dir_fd.get(), path.substr(slash + 1));
+    if (usable.size() >= sizeof addr.sun_path) fail("socket path too long: {}", path);
+  }
+  std::memcpy(addr.sun_path, usable.c_str(), usable.size() + 1);
   return addr;
 }
 
 }  // namespace
 
 UniqueFd listen_unix(const std::string& path) {
-  sockaddr_un addr = unix_address(path);
+  UniqueFd dir_fd;
+  sockaddr_un addr = unix_address(path, dir_fd);
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) fail_errno("socket");
   ::unlink(path.c_str());
@@ -84,7 +96,8 @@ UniqueFd listen_unix(const std::string& path) {
 }
 
 UniqueFd connect_unix(const std::string& path) {
-  sockaddr_un addr = unix_address(path);
+  UniqueFd dir_fd;
+  sockaddr_un addr = unix_address(path, dir_fd);
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) fail_errno("socket");
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fail_errno("connect {}", path);

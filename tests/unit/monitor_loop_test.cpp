@@ -1,6 +1,7 @@
 // The monitor's loop against a plain forked child (the test seam is the
 // Launcher): output to the log, the caller and attach clients; stdin;
 // signals; exit codes; restarts.
+#include "kayak/monitor/attach_client.hpp"
 #include "kayak/monitor/attach_protocol.hpp"
 #include "kayak/monitor/log_file.hpp"
 #include "kayak/monitor/monitor.hpp"
@@ -175,7 +176,12 @@ TEST_CASE("monitor: an attach client gets output frames, feeds stdin, and hears 
 }
 
 TEST_CASE("monitor: the attach socket accepts clients; a Signal frame reaches the container") {
-  fs::TempDir dir;
+  // Deeper than a socket address can hold (108 bytes), as runroots in test
+  // dirs are.
+  fs::TempDir top;
+  std::string deep = top.path() + "/" + std::string(60, 'd') + "/" + std::string(60, 'e');
+  fs::mkdir_p(deep);
+  struct Dir { std::string p; const std::string& path() const { return p; } } dir{deep};
   Recorder events;
   MonitorOptions options;
   options.attach_socket = dir.path() + "/attach";
@@ -197,15 +203,10 @@ TEST_CASE("monitor: the attach socket accepts clients; a Signal frame reaches th
   UniqueFd client;
   for (int i = 0; i < 200 && !client; ++i) {
     try {
-      client = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      sockaddr_un addr{};
-      addr.sun_family = AF_UNIX;
-      std::string path = dir.path() + "/attach";
-      std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-      if (::connect(client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) client.reset();
-    } catch (...) {
+      client = connect_attach_socket(dir.path() + "/attach");
+    } catch (const Error&) {
+      ::usleep(10000);
     }
-    if (!client) ::usleep(10000);
   }
   REQUIRE(client);
   for (int i = 0; i < 200 && read_log(dir.path() + "/ctr.log").empty(); ++i) ::usleep(10000);

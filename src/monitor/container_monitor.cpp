@@ -211,7 +211,6 @@ int run_monitored(MonitorRequest request) {
   }
   report(request.ready_fd, encode_start_report(0, ""));
   int code = monitor->run();
-  ::unlink(fs::join(containers.run_dir(config.id), "attach").c_str());
   if (config.auto_remove) remove_container(store, containers, config);
   return code;
 }

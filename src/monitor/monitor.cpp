@@ -311,6 +311,12 @@ struct Monitor::Impl {
   bool outputs_open() const { return out_read || err_read || pty; }
 
   void end_of_run() {
+    // The socket goes before the exit is recorded: once it is, a new
+    // monitor may start and listen at the same path. Connected clients stay.
+    if (listener) {
+      ::unlink(options.attach_socket.c_str());
+      listener.reset();
+    }
     out_read.reset();
     err_read.reset();
     in_write.reset();
@@ -329,6 +335,7 @@ struct Monitor::Impl {
   void restart() {
     restart_at_ms = -1;
     try {
+      if (!options.attach_socket.empty()) listener = listen_unix(options.attach_socket);
       launch();
     } catch (const Error& e) {
       events.restart_failed(e.what());

@@ -219,6 +219,7 @@ TEST_CASE("monitor: the attach socket accepts clients; a Signal frame reaches th
   int status = 0;
   REQUIRE(::waitpid(monitor_pid, &status, 0) == monitor_pid);
   CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+  CHECK_FALSE(fs::exists(dir.path() + "/attach"));
 }
 
 TEST_CASE("monitor: signals sent to the monitor are forwarded to the container") {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -278,4 +279,67 @@ TEST_CASE("monitor: a launch error comes out of start() and nothing runs") {
   }, events);
   CHECK_THROWS_WITH_AS(monitor.start(), "executable file `nope` not found in $PATH", Error);
   CHECK(events.starts == 0);
+}
+
+namespace {
+
+// As the runtime does for -t: the child's stdio is a new pty's slave, the
+// master comes back in Launched.
+Launcher shell_on_pty(std::string script) {
+  return [script](const runtime::Stdio&) {
+    int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) fail_errno("posix_openpt");
+    int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::setsid();
+      ::ioctl(slave, TIOCSCTTY, 0);
+      ::dup2(slave, 0);
+      ::dup2(slave, 1);
+      ::dup2(slave, 2);
+      ::execl("/bin/sh", "sh", "-c", script.c_str(), nullptr);
+      ::_exit(127);
+    }
+    ::close(slave);
+    runtime::Launched launched;
+    launched.pid = pid;
+    launched.pidfd = UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    launched.pty_master = UniqueFd(master);
+    return launched;
+  };
+}
+
+}  // namespace
+
+TEST_CASE("monitor: with a tty the container's pty takes the caller's window size; output is read to the end") {
+  // The caller's terminal: another pty with a known size.
+  int caller_master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(caller_master >= 0);
+  UniqueFd caller_master_fd(caller_master);
+  REQUIRE(::grantpt(caller_master) == 0);
+  REQUIRE(::unlockpt(caller_master) == 0);
+  UniqueFd caller_tty(::open(::ptsname(caller_master), O_RDWR | O_NOCTTY | O_CLOEXEC));
+  struct winsize ws {};
+  ws.ws_row = 33;
+  ws.ws_col = 77;
+  REQUIRE(::ioctl(caller_tty.get(), TIOCSWINSZ, &ws) == 0);
+
+  fs::TempDir dir;
+  CapturedStdio caller;
+  Recorder events;
+  MonitorOptions options;
+  options.tty = true;
+  options.log_path = dir.path() + "/ctr.log";
+  options.local = LocalStdio{.out = caller.out_w.get(), .err = caller.err_w.get(), .terminal = caller_tty.get()};
+  Monitor monitor(std::move(options), shell_on_pty("stty size; echo to-stderr >&2; exit 9"), events);
+  monitor.start();
+  CHECK(monitor.run() == 9);
+  std::string out = CapturedStdio::drain(caller.out_r);
+  // A tty has one stream, with the pty's line endings.
+  CHECK(out == "33 77\r\nto-stderr\r\n");
+  CHECK(CapturedStdio::drain(caller.err_r).empty());
+  auto entries = read_log(dir.path() + "/ctr.log");
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].text == "33 77\r");
+  CHECK(entries[1].stream == LogStream::Stdout);
 }

@@ -82,7 +82,7 @@ AttachResult attach_session(UniqueFd connection, const AttachOptions& options) {
   std::vector<int> signals = {SIGWINCH};
   if (options.sig_proxy) signals.insert(signals.end(), {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2});
   SignalPipe signal_pipe(signals);
-  ::signal(SIGPIPE, SIG_IGN);
+  survive_sigpipe();
   std::optional<RawTerminal> raw;
   if (options.tty && options.attach_stdin) raw.emplace(options.in);
 

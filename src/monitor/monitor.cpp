@@ -468,7 +468,7 @@ void Monitor::start() {
   if (m.options.sig_proxy) signals.insert(signals.end(), kProxiedSignals.begin(), kProxiedSignals.end());
   m.signals.emplace(signals);
   // A closed attach socket or caller pipe is an error from write, not death.
-  ::signal(SIGPIPE, SIG_IGN);
+  survive_sigpipe();
   if (!m.options.log_path.empty()) m.log.emplace(m.options.log_path, m.options.log_max_size);
   if (!m.options.attach_socket.empty()) m.listener = listen_unix(m.options.attach_socket);
   for (auto& fd : m.options.initial_clients) m.add_client(std::move(fd));

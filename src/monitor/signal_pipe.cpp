@@ -22,7 +22,17 @@ void on_signal(int signo) {
   errno = saved;
 }
 
+void ignore_signal(int) {}
+
 }  // namespace
+
+void survive_sigpipe() {
+  struct sigaction action {};
+  action.sa_handler = ignore_signal;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGPIPE, &action, nullptr);
+}
 
 SignalPipe::SignalPipe(const std::vector<int>& signals) {
   int fds[2];

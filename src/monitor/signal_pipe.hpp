@@ -28,4 +28,9 @@ private:
   std::vector<std::pair<int, struct sigaction>> saved_;
 };
 
+// Makes a write to a closed pipe or socket fail with EPIPE instead of
+// killing us. A no-op handler rather than SIG_IGN: an ignored signal stays
+// ignored across execve, and the container must get the default.
+void survive_sigpipe();
+
 }  // namespace kayak::monitor

@@ -8,6 +8,7 @@
 #include "kayak/util/error.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,9 @@ constexpr int kAttachFd = 4;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   ::setsid();
+  // Whatever the caller ignored must not reach the monitor (and through it
+  // the container) as ignored.
+  ::signal(SIGPIPE, SIG_DFL);
   int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0) {
     ::dup2(null, 0);

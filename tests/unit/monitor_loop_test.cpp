@@ -343,3 +343,18 @@ TEST_CASE("monitor: with a tty the container's pty takes the caller's window siz
   CHECK(entries[0].text == "33 77\r");
   CHECK(entries[1].stream == LogStream::Stdout);
 }
+
+TEST_CASE("monitor: the container does not inherit an ignored SIGPIPE") {
+  CapturedStdio caller;
+  Recorder events;
+  MonitorOptions options;
+  options.local = LocalStdio{.out = caller.out_w.get(), .err = caller.err_w.get()};
+  // SigIgn in /proc/self/status is a hex mask; bit 12 is SIGPIPE.
+  Monitor monitor(std::move(options), shell("grep SigIgn /proc/self/status"), events);
+  monitor.start();
+  CHECK(monitor.run() == 0);
+  std::string line = CapturedStdio::drain(caller.out_r);
+  REQUIRE(line.starts_with("SigIgn:"));
+  uint64_t mask = std::stoull(line.substr(7), nullptr, 16);
+  CHECK((mask & (1ULL << (SIGPIPE - 1))) == 0);
+}

@@ -6,6 +6,7 @@
 
 #include "io.hpp"
 #include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -27,6 +28,8 @@ constexpr int kAttachFd = 4;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   ::setsid();
+  // The monitor lives long: it must not keep the caller's directory busy.
+  if (::chdir("/") != 0) ::_exit(125);
   // Whatever the caller ignored must not reach the monitor (and through it
   // the container) as ignored.
   ::signal(SIGPIPE, SIG_DFL);
@@ -63,7 +66,8 @@ constexpr int kAttachFd = 4;
 SpawnedMonitor spawn_monitor(const store::StorePaths& paths, const std::string& id, const SpawnOptions& options) {
   std::vector<std::string> args = {"kayak"};
   if (!options.log_level.empty()) args.insert(args.end(), {"--log-level", options.log_level});
-  args.insert(args.end(), {"--root", paths.root, "--runroot", paths.runroot, "monitor", "--ready-fd",
+  // Absolute, as the monitor runs in "/".
+  args.insert(args.end(), {"--root", fs::absolute(paths.root), "--runroot", fs::absolute(paths.runroot), "monitor", "--ready-fd",
                            std::to_string(kReadyFd)});
   if (options.attach_fd >= 0) args.insert(args.end(), {"--attach-fd", std::to_string(kAttachFd)});
   args.push_back(id);

@@ -53,6 +53,15 @@ uint64_t parse_log_size(const std::string& text) {
   return *number * unit;
 }
 
+// state.json as it is on disk. The monitor reads it under the container's
+// lock, where it is the authority on the container's process: the
+// reconciling ContainerStore::state() would second-guess it (and may take
+// the lock itself).
+store::ContainerState read_state(const store::ContainerStore& containers, const std::string& id) {
+  std::string path = fs::join(containers.dir(id), "state.json");
+  return store::ContainerState::from_json(json::parse(fs::read_file(path), path));
+}
+
 // Records each start and exit in state.json, under the container's lock,
 // and decides restarts.
 class StateRecorder : public MonitorEvents {
@@ -62,7 +71,7 @@ public:
 
   void started(const runtime::Launched& launched) override {
     FileLock lock = containers_.lock(config_.id);
-    store::ContainerState state = containers_.state(config_.id);
+    store::ContainerState state = read_state(containers_, config_.id);
     state.status = store::ContainerStatus::Running;
     state.pid = launched.pid;
     state.pid_start_time = launched.start_time ? launched.start_time : process_start_time(launched.pid);
@@ -81,8 +90,32 @@ public:
   }
 
   int exited(int exit_code) override {
+    try {
+      return record_exit(exit_code);
+    } catch (const Error& e) {
+      // Removed under us (rm -f): nothing left to record, nothing to restart.
+      log::warn("recording the exit of {}: {}", config_.id.substr(0, 12), e.what());
+      return -1;
+    }
+  }
+
+  void restart_failed(const std::string& error) override {
+    try {
+      FileLock lock = containers_.lock(config_.id);
+      store::ContainerState state = read_state(containers_, config_.id);
+      state.error = error;
+      state.monitor_pid = 0;
+      state.monitor_start_time = 0;
+      containers_.write_state(config_.id, state);
+    } catch (const Error& e) {
+      log::warn("recording the restart failure of {}: {}", config_.id.substr(0, 12), e.what());
+    }
+  }
+
+private:
+  int record_exit(int exit_code) {
     FileLock lock = containers_.lock(config_.id);
-    store::ContainerState state = containers_.state(config_.id);
+    store::ContainerState state = read_state(containers_, config_.id);
     state.status = store::ContainerStatus::Exited;
     state.pid = 0;
     state.pid_start_time = 0;
@@ -103,16 +136,6 @@ public:
     return delay;
   }
 
-  void restart_failed(const std::string& error) override {
-    FileLock lock = containers_.lock(config_.id);
-    store::ContainerState state = containers_.state(config_.id);
-    state.error = error;
-    state.monitor_pid = 0;
-    state.monitor_start_time = 0;
-    containers_.write_state(config_.id, state);
-  }
-
-private:
   store::ContainerStore& containers_;
   const store::ContainerConfig& config_;
   bool first_start_ = true;
@@ -123,7 +146,7 @@ private:
 void record_start_failure(store::ContainerStore& containers, const std::string& id, const Error& error) {
   try {
     FileLock lock = containers.lock(id);
-    store::ContainerState state = containers.state(id);
+    store::ContainerState state = read_state(containers, id);
     state.status = state.started_at.empty() ? store::ContainerStatus::Created : store::ContainerStatus::Exited;
     state.pid = 0;
     state.pid_start_time = 0;
@@ -141,7 +164,9 @@ void record_start_failure(store::ContainerStore& containers, const std::string& 
 void remove_container(const store::Store& store, store::ContainerStore& containers,
                       const store::ContainerConfig& config) {
   try {
-    FileLock lock = containers.lock(config.id);
+    // Not under our own lock: remove() serialises with other commands
+    // itself, and a second flock of the same file from this process would
+    // wait for ourselves.
     containers.remove(config.id);
   } catch (const Error& e) {
     log::warn("removing container {}: {}", config.id.substr(0, 12), e.what());

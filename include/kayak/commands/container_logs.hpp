@@ -22,6 +22,13 @@ struct LogsOptions {
 // "all" or a number (Docker's --tail); nullopt for "all". Throws otherwise.
 std::optional<size_t> parse_tail(const std::string& text);
 
+// The part of write_logs that needs no store: prints the log at log_path;
+// with follow, polls until still_running() says false.
+void print_log_file(const std::string& log_path, const LogsOptions& options,
+                    const std::function<void(std::string_view)>& out,
+                    const std::function<void(std::string_view)>& err,
+                    const std::function<bool()>& still_running);
+
 // Writes the log of container `id` through out/err (bytes exactly as
 // printed). With follow, returns once the container is no longer running
 // and everything it wrote has been passed on.

@@ -1,5 +1,6 @@
 #include "kayak/monitor/monitor.hpp"
 
+#include "attach_server.hpp"
 #include "io.hpp"
 #include "kayak/monitor/attach_protocol.hpp"
 #include "kayak/monitor/log_file.hpp"
@@ -25,9 +26,6 @@ namespace kayak::monitor {
 namespace {
 
 constexpr size_t kReadChunk = 65536;
-// An attach client that falls this far behind is dropped, so one stuck
-// reader cannot make the monitor hold the container's output forever.
-constexpr size_t kMaxClientBacklog = 8 << 20;
 // After the init exits, output still in the pipes is drained for at most
 // this long (the pid namespace is gone, so writers vanish at once).
 constexpr int64_t kDrainLimitNs = 2'000'000'000;
@@ -48,13 +46,6 @@ int exit_code_of(int status) {
   return 255;
 }
 
-struct Client {
-  UniqueFd fd;
-  FrameDecoder decoder;
-  std::string outgoing;
-  bool gone = false;
-};
-
 }  // namespace
 
 void become_subreaper() {
@@ -68,8 +59,7 @@ struct Monitor::Impl {
 
   std::optional<SignalPipe> signals;
   std::optional<LogWriter> log;
-  UniqueFd listener;
-  std::vector<std::unique_ptr<Client>> clients;
+  AttachServer attach{[this](const Frame& frame) { handle_frame(frame); }};
 
   // The current run of the container.
   runtime::Launched launched;
@@ -155,17 +145,7 @@ struct Monitor::Impl {
       int fd = stream == LogStream::Stderr && options.local->err >= 0 ? options.local->err : options.local->out;
       if (fd >= 0 && !write_fully(fd, data)) local_out_open = false;
     }
-    std::string frame = encode_frame(stream == LogStream::Stdout ? FrameType::Stdout : FrameType::Stderr, data);
-    for (auto& client : clients) queue(*client, frame);
-  }
-
-  void queue(Client& client, std::string_view bytes) {
-    if (client.gone) return;
-    client.outgoing.append(bytes);
-    if (client.outgoing.size() > kMaxClientBacklog) {
-      log::warn("attach client is too slow; disconnecting it");
-      client.gone = true;
-    }
+    attach.broadcast(encode_frame(stream == LogStream::Stdout ? FrameType::Stdout : FrameType::Stderr, data));
   }
 
   // Reads what one output fd has; false at EOF (or EIO: the pty's last
@@ -223,42 +203,6 @@ struct Monitor::Impl {
 
   // ---- attach clients -----------------------------------------------------
 
-  void add_client(UniqueFd fd) {
-    set_nonblocking(fd.get());
-    auto client = std::make_unique<Client>();
-    client->fd = std::move(fd);
-    clients.push_back(std::move(client));
-  }
-
-  void accept_clients() {
-    for (;;) {
-      int fd = ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-      if (fd < 0) return;
-      add_client(UniqueFd(fd));
-    }
-  }
-
-  void read_client(Client& client) {
-    char buf[kReadChunk];
-    for (;;) {
-      ssize_t n = ::read(client.fd.get(), buf, sizeof buf);
-      if (n > 0) {
-        client.decoder.feed(std::string_view(buf, static_cast<size_t>(n)));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
-      client.gone = true;  // detached (EOF) or broken
-      break;
-    }
-    try {
-      while (auto frame = client.decoder.next()) handle_frame(*frame);
-    } catch (const Error& e) {
-      log::warn("{}", e.what());
-      client.gone = true;
-    }
-  }
-
   void handle_frame(const Frame& frame) {
     switch (frame.type) {
       case FrameType::Stdin: add_stdin(frame.payload); break;
@@ -276,10 +220,6 @@ struct Monitor::Impl {
         break;
       default: break;  // monitor-to-client types from a client: ignored
     }
-  }
-
-  void drop_gone_clients() {
-    std::erase_if(clients, [](const auto& c) { return c->gone; });
   }
 
   // ---- children -----------------------------------------------------------
@@ -313,10 +253,7 @@ struct Monitor::Impl {
   void end_of_run() {
     // The socket goes before the exit is recorded: once it is, a new
     // monitor may start and listen at the same path. Connected clients stay.
-    if (listener) {
-      ::unlink(options.attach_socket.c_str());
-      listener.reset();
-    }
+    attach.stop_listening();
     out_read.reset();
     err_read.reset();
     in_write.reset();
@@ -335,7 +272,7 @@ struct Monitor::Impl {
   void restart() {
     restart_at_ms = -1;
     try {
-      if (!options.attach_socket.empty()) listener = listen_unix(options.attach_socket);
+      attach.listen(options.attach_socket);
       launch();
     } catch (const Error& e) {
       events.restart_failed(e.what());
@@ -344,31 +281,14 @@ struct Monitor::Impl {
   }
 
   void say_goodbye() {
-    std::string frame = encode_int(FrameType::Exit, last_exit_code);
-    for (auto& client : clients) queue(*client, frame);
-    int64_t deadline = monotonic_ms() + kClientFlushMs;
-    for (;;) {
-      drop_gone_clients();
-      std::vector<pollfd> fds;
-      for (auto& client : clients) {
-        if (!client->outgoing.empty()) fds.push_back({client->fd.get(), POLLOUT, 0});
-      }
-      int64_t left = deadline - monotonic_ms();
-      if (fds.empty() || left <= 0) break;
-      ::poll(fds.data(), fds.size(), static_cast<int>(left));
-      for (auto& client : clients) {
-        if (!client->outgoing.empty() && !write_some(client->fd.get(), client->outgoing)) client->gone = true;
-        if (client->outgoing.empty()) client->gone = true;  // told: close it
-      }
-    }
-    clients.clear();
+    attach.broadcast(encode_int(FrameType::Exit, last_exit_code));
+    attach.flush_and_close(kClientFlushMs);
   }
 
   // ---- the loop -----------------------------------------------------------
 
   int loop() {
     while (!finished) {
-      drop_gone_clients();
       std::vector<pollfd> fds;
       std::vector<std::function<void(short)>> handlers;
       auto watch = [&](int fd, short events_mask, std::function<void(short)> handler) {
@@ -415,16 +335,7 @@ struct Monitor::Impl {
           }
         });
       }
-      if (listener) watch(listener.get(), POLLIN, [&](short) { accept_clients(); });
-      for (auto& client : clients) {
-        Client* c = client.get();
-        short mask = POLLIN;
-        if (!c->outgoing.empty()) mask |= POLLOUT;
-        watch(c->fd.get(), mask, [this, c](short revents) {
-          if (revents & POLLOUT && !write_some(c->fd.get(), c->outgoing)) c->gone = true;
-          if (revents & (POLLIN | POLLHUP | POLLERR)) read_client(*c);
-        });
-      }
+      attach.watch(watch);
 
       int timeout = -1;
       if (exit_code && outputs_open()) {
@@ -470,8 +381,8 @@ void Monitor::start() {
   // A closed attach socket or caller pipe is an error from write, not death.
   survive_sigpipe();
   if (!m.options.log_path.empty()) m.log.emplace(m.options.log_path, m.options.log_max_size);
-  if (!m.options.attach_socket.empty()) m.listener = listen_unix(m.options.attach_socket);
-  for (auto& fd : m.options.initial_clients) m.add_client(std::move(fd));
+  m.attach.listen(m.options.attach_socket);
+  for (auto& fd : m.options.initial_clients) m.attach.add_client(std::move(fd));
   m.options.initial_clients.clear();
   m.local_in_open = m.options.local && m.options.local->in >= 0;
   m.launch();

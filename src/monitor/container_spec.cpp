@@ -1,8 +1,11 @@
 #include "kayak/monitor/container_spec.hpp"
 
+#include "kayak/runtime/defaults.hpp"
+
 #include "kayak/util/error.hpp"
 #include "kayak/util/fd.hpp"
 #include "kayak/util/fs.hpp"
+#include "kayak/util/log.hpp"
 #include "kayak/util/strings.hpp"
 
 #include <fcntl.h>
@@ -16,16 +19,6 @@
 namespace kayak::monitor {
 
 namespace {
-
-// Docker's default masked and read-only paths (moby oci/defaults.go).
-// TODO(lead): take these from the runtime module once it exports them.
-const std::vector<std::string> kMaskedPaths = {
-  "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
-};
-const std::vector<std::string> kReadonlyPaths = {
-  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
 
 // Where the volumes module keeps a named volume's data.
 std::string default_volume_path(const std::string& root, const std::string& name) {
@@ -115,8 +108,8 @@ runtime::ContainerSpec build_container_spec(SpecContext& context, const store::C
   spec.network = network_of(context, config, spec.net_path);
   spec.privileged = config.privileged;
   if (!config.privileged) {
-    spec.masked_paths = kMaskedPaths;
-    spec.readonly_paths = kReadonlyPaths;
+    spec.masked_paths = runtime::default_masked_paths();
+    spec.readonly_paths = runtime::default_readonly_paths();
   }
 
   spec.mounts = runtime_mounts(config, [&](const std::string& name) {
@@ -168,9 +161,12 @@ runtime::ContainerSpec build_container_spec(SpecContext& context, const store::C
   process.user = config.user;
   process.tty = config.tty;
   process.no_new_privileges = config.no_new_privileges;
-  // TODO(lead): caps and seccomp_bpf come from the security module
-  // (cap_add/cap_drop/privileged -> numbers, seccomp_profile -> compiled
-  // filter) once it lands; until then they stay empty.
+  // TODO(lead): with the security module, caps become
+  // effective_capabilities(cap_add, cap_drop, privileged) and seccomp_bpf
+  // the cached compiled profile; until then Docker's default set, no filter.
+  process.caps = runtime::default_capabilities();
+  if (!config.cap_add.empty() || !config.cap_drop.empty() || config.privileged)
+    log::warn("--cap-add, --cap-drop and --privileged are not applied yet: the container has Docker's default capabilities");
   process.rlimits = clamp_ulimits(config.ulimits, caller_hard_limit);
   return spec;
 }

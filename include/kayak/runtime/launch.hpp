@@ -26,7 +26,8 @@ struct Launched {
   pid_t pid = 0;                // host pid of the process
   UniqueFd pidfd;               // pidfd_open(pid): poll it for exit
   uint64_t start_time = 0;      // /proc/<pid>/stat field 22
-  UniqueFd pty_master;          // with tty: the pty master (already in raw, non-blocking off)
+  UniqueFd pty_master;          // with tty: the pty master (blocking, close-on-exec); putting the
+                                // caller's terminal in raw mode and sizing the pty are the caller's
 };
 
 // Clones the container init with new user (unless root), mount, pid, uts, ipc
@@ -35,17 +36,27 @@ struct Launched {
 // the security setup and execs spec.process. Returns once execve succeeded.
 // Failures in the child come back as (step, errno) and are thrown here as
 // kayak::Error with a sentence ("mount /src on /dst: No such file or
-// directory"), exit code 125; a missing executable is exit 127, a
-// non-executable one 126. Never leaves a process behind on failure.
+// directory"), exit code 125; a missing executable is exit 127 ("exec foo:
+// executable file not found in $PATH"), a non-executable one 126. Never
+// leaves a process behind on failure. Mounts exist only in the container's
+// mount namespace: nothing is left mounted on the host when it exits.
 //
-// The caller must be single-threaded. The new process is a child of the
-// caller (the caller reaps it).
+// The init is pid 1 of its pid namespace and a child of the caller (the
+// caller reaps it). With fuse-overlayfs the daemon runs inside the
+// container's pid namespace (a child of the init) and dies with it.
+// The caller must be single-threaded. Requires Linux >= 5.12 (clone3,
+// openat2, mount_setattr).
 Launched launch(const ContainerSpec& spec, const Stdio& stdio);
 
 // Runs process in the namespaces of the running container whose init is
-// init_pid (setns into user, mount, pid, uts, ipc, net, cgroup), with the
-// same security setup, as a child of the caller. Same error contract as
-// launch(); "container is not running" is the caller's check.
+// init_pid (setns into user - when it is not ours -, mount, uts, ipc, net,
+// cgroup, pid; namespaces the caller already shares are skipped), with the
+// same security setup, cwd, user and tty handling (cwd is not created). An
+// intermediate child joins the namespaces and forks with CLONE_PARENT, so
+// the process is the caller's child, in the container's pid namespace.
+// Same error contract as launch(); a vanished init_pid gives "container
+// process N is not running", but whether the container is running is the
+// caller's check (init_pid may have been recycled).
 Launched exec_in(pid_t init_pid, const ContainerSpec& spec, const ProcessSpec& process,
                  const Stdio& stdio);
 

@@ -24,6 +24,10 @@ struct RootfsSpec {
   std::string work_dir;                // overlay/fuse: per-container work
   bool userxattr = false;              // kernel overlay inside a user namespace
   std::string vfs_dir;                 // vfs: the container's full copy
+  // overlay/fuse: where the merged view is mounted, inside the container's
+  // own mount namespace only (created if missing; default: "merged" next to
+  // upper_dir). vfs: unused, vfs_dir is bound onto itself.
+  std::string mount_point;
   bool read_only = false;              // --read-only
 };
 

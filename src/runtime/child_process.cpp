@@ -1,0 +1,132 @@
+#include "child_process.hpp"
+
+#include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/strings.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+namespace kayak::runtime::detail {
+
+Pipe make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) fail_errno("pipe");
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+SocketPair make_socketpair() {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) fail_errno("socketpair");
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd) {
+  int fd = -1;
+  struct clone_args args;
+  std::memset(&args, 0, sizeof args);
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(&fd);
+  args.exit_signal = SIGCHLD;
+  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) {
+    int err = errno;
+    std::string hint;
+    if ((flags & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EACCES)) {
+      hint = " (user namespaces may be disabled: check the sysctls user.max_user_namespaces and "
+             "kernel.unprivileged_userns_clone)";
+    } else if (err == EINVAL && (flags & CLONE_NEWUSER)) {
+      hint = " (the process has more than one thread)";
+    }
+    throw Error(fmt::format("clone the container process: {}{}", std::strerror(err), hint));
+  }
+  if (pid == 0) run_child(plan.steps.data(), plan.steps.size(), report_fd);
+  pidfd.reset(fd);
+  return static_cast<pid_t>(pid);
+}
+
+std::optional<Report> read_report(int fd) {
+  Report report;
+  char* p = reinterpret_cast<char*>(&report);
+  size_t got = 0;
+  while (got < sizeof report) {
+    ssize_t n = ::read(fd, p + got, sizeof report - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail_errno("read the container setup's report");
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got == 0) return std::nullopt;
+  if (got < sizeof report) fail("the container setup's report was cut short");
+  return report;
+}
+
+UniqueFd receive_fd(int socket) {
+  char byte;
+  struct iovec iov = {&byte, 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct msghdr msg;
+  std::memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  ssize_t n;
+  while ((n = ::recvmsg(socket, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n < 0) fail_errno("receive the terminal from the container");
+  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  if (n == 0 || cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS) fail("the container did not pass its terminal back");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+  return UniqueFd(fd);
+}
+
+UniqueFd open_pidfd(pid_t pid) {
+  UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!fd) fail_errno("pidfd_open {}", pid);
+  return fd;
+}
+
+uint64_t read_start_time(pid_t pid) {
+  std::string text = fs::read_file(fmt::format("/proc/{}/stat", pid));
+  // The command name (field 2) may hold spaces and parentheses: count from
+  // the last ')'. Field 3 follows it; field 22 is 19 fields further.
+  auto close = text.rfind(')');
+  if (close == std::string::npos) fail("/proc/{}/stat: unexpected format", pid);
+  auto fields = str::split(text.substr(close + 2), ' ');
+  if (fields.size() < 20) fail("/proc/{}/stat: unexpected format", pid);
+  return std::stoull(fields[19]);
+}
+
+void wait_for_exit(pid_t pid) {
+  int status;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return;
+  }
+}
+
+ChildGuard::~ChildGuard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait_for_exit(pid_);
+}
+
+void ChildGuard::reap() {
+  if (pid_ <= 0) return;
+  wait_for_exit(pid_);
+  pid_ = -1;
+}
+
+}  // namespace kayak::runtime::detail

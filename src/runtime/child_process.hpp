@@ -1,0 +1,61 @@
+// The parent's side of a child it is setting up: pipes, the report, the
+// terminal master coming back, and a guard that never leaves it behind.
+#pragma once
+
+#include "plan.hpp"
+
+#include "kayak/util/fd.hpp"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace kayak::runtime::detail {
+
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+Pipe make_pipe();  // close-on-exec
+
+struct SocketPair {
+  UniqueFd parent;
+  UniqueFd child;
+};
+SocketPair make_socketpair();  // close-on-exec, SOCK_SEQPACKET
+
+// Starts a child running the plan with clone3 (flags | CLONE_PIDFD); returns
+// its pid and stores the pidfd. The child never returns.
+pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd);
+
+// Reads the child's report until the pipe closes: nothing means execve
+// succeeded (the pipe is close-on-exec).
+std::optional<Report> read_report(int fd);
+
+// The fd the child sent with SCM_RIGHTS (already queued when this is called).
+UniqueFd receive_fd(int socket);
+
+UniqueFd open_pidfd(pid_t pid);
+
+// /proc/<pid>/stat field 22: the start time in clock ticks since boot.
+uint64_t read_start_time(pid_t pid);
+
+void wait_for_exit(pid_t pid);
+
+// Kills and reaps the child unless released: a failed start leaves nothing.
+class ChildGuard {
+public:
+  explicit ChildGuard(pid_t pid) : pid_(pid) {}
+  ~ChildGuard();
+  ChildGuard(const ChildGuard&) = delete;
+  ChildGuard& operator=(const ChildGuard&) = delete;
+  void release() { pid_ = -1; }
+  // Waits for a child that exits by itself (it reported a failure).
+  void reap();
+
+private:
+  pid_t pid_;
+};
+
+}  // namespace kayak::runtime::detail

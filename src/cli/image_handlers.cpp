@@ -135,17 +135,7 @@ int handle_image_inspect(Invocation& inv) {
   return print_inspect(inv, commands::inspect_images(ctx.store(), inv.args(), ctx.driver().name));
 }
 
-int handle_inspect(Invocation& inv) {
-  if (inv.args().empty()) fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
-  std::string type = inv.value_or("type", "");
-  if (!type.empty() && type != "image") fail("{}: only images can be inspected so far (--type image)", type);
-  store::Context ctx(paths_of(inv));
-  auto items = commands::inspect_images(ctx.store(), inv.args(), ctx.driver().name);
-  for (auto& item : items) {
-    if (!item.error.empty()) item.error = "No such object: " + item.target;
-  }
-  return print_inspect(inv, items);
-}
+// handle_inspect (containers first, then images) lives in container_handlers.cpp.
 
 int handle_image_save(Invocation& inv) {
   commands::SaveOptions options;

@@ -8,11 +8,13 @@
 namespace kayak::cli {
 
 void render_rows(const std::vector<json::Value>& rows, const std::string& user_format,
-                 const std::string& default_table, const HeaderMap& headers, const std::string& row_type) {
+                 const std::string& default_table, const HeaderMap& headers, const std::string& row_type,
+                 const format::Methods& methods) {
   format::ListFormat list;
   list.default_table = default_table;
   list.headers = format::Headers(headers.begin(), headers.end());
   list.row_type = row_type;
+  list.methods = methods;
   fmt::print("{}", format::render_list(user_format, rows, list));
 }
 

@@ -2,11 +2,15 @@
 // flags -> options -> commands module.
 #include "run_handlers.hpp"
 
+#include "run_flags.hpp"
+
+#include "kayak/commands/container_create.hpp"
 #include "kayak/commands/container_logs.hpp"
 #include "kayak/commands/container_run.hpp"
 #include "kayak/monitor/container_monitor.hpp"
 #include "kayak/monitor/log_time.hpp"
 #include "kayak/store/container.hpp"
+#include "kayak/store/context.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
@@ -59,7 +63,13 @@ int handle_run(Invocation& inv) {
   commands::RunOptions options;
   options.detach = inv.flag("detach");
   options.attach = attach_flags(inv);
-  std::string id = create_container_for_run(inv);
+  std::string id;
+  {
+    // create's own code path; the context (and its store handle) is not
+    // needed once the record exists.
+    store::Context ctx(paths);
+    id = commands::create_container(ctx, create_options_from(inv)).id;
+  }
   int code = commands::run_container(paths, id, options);
   // -d prints the ID only once the container runs (a failed start has
   // thrown above, with the container left Created and its error recorded).

@@ -67,6 +67,7 @@ std::vector<Command> image_commands() {
       .args = at_least(1),
       .flags = {
         format_json_flag(),
+        {.name = "size", .shorthand = 's', .description = "Display total file sizes if the type is container"},
         {.name = "type", .type = FlagType::String,
          .description = "Return JSON for specified type",
          .choices = {"all", "container", "image"}},

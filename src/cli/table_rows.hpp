@@ -13,12 +13,10 @@ namespace kayak::cli::rows {
 Flag format_table_flag();  // table / table TEMPLATE / json / TEMPLATE
 Flag format_json_flag();   // -f: json / TEMPLATE
 
-// The create flags `run` shares with `create`.
-// TODO(lead): the containers group's shared list (run_flags.*) once merged.
-std::vector<Flag> run_create_flags();
-
 std::vector<Command> image_commands();
 std::vector<Command> run_commands();
 std::vector<Command> system_commands();
+std::vector<Command> container_commands();
+std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp
 
 }  // namespace kayak::cli::rows

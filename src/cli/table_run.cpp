@@ -1,5 +1,6 @@
 // Command table rows: the commands that run containers and follow them
 // (run, start, attach, restart, logs) and the hidden monitor.
+#include "run_flags.hpp"
 #include "run_handlers.hpp"
 #include "table_rows.hpp"
 
@@ -18,15 +19,14 @@ Flag sig_proxy_flag() {
           .default_value = "true"};
 }
 
-// run's own flags; the create flags it shares with `create` are added by
-// run_create_flags() (the containers group's list).
+// run's own flags, then the create flags it shares with `create`.
 std::vector<Flag> run_flags() {
   std::vector<Flag> flags = {
     {.name = "detach", .shorthand = 'd', .description = "Run container in background and print container ID"},
     detach_keys_flag(),
     sig_proxy_flag(),
   };
-  for (auto& flag : run_create_flags()) flags.push_back(std::move(flag));
+  for (auto& flag : cli::run_create_flags()) flags.push_back(std::move(flag));
   return flags;
 }
 

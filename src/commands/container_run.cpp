@@ -1,11 +1,13 @@
 #include "kayak/commands/container_run.hpp"
 
+#include "kayak/commands/container_signal.hpp"
+
 #include "kayak/monitor/attach_client.hpp"
 #include "kayak/monitor/container_monitor.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fd.hpp"
 #include "kayak/util/fs.hpp"
-#include "kayak/util/strings.hpp"
+#include "kayak/util/signals.hpp"
 
 #include <poll.h>
 #include <signal.h>
@@ -15,7 +17,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <map>
 
 namespace kayak::commands {
 
@@ -57,44 +58,7 @@ bool is_running(store::ContainerStatus status) {
   return status == store::ContainerStatus::Running || status == store::ContainerStatus::Paused;
 }
 
-int64_t monotonic_ms() {
-  struct timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// Polls until the container's monitor has recorded its end (or limit_ms).
-bool wait_not_running(store::ContainerStore& containers, const std::string& id, int64_t limit_ms) {
-  int64_t deadline = monotonic_ms() + limit_ms;
-  for (;;) {
-    store::ContainerState state = containers.state(id);
-    if (!is_running(state.status) && state.monitor_pid == 0) return true;
-    if (!is_running(state.status) && ::kill(state.monitor_pid, 0) != 0) return true;
-    if (monotonic_ms() >= deadline) return false;
-    ::usleep(20000);
-  }
-}
-
 }  // namespace
-
-int parse_signal(const std::string& text) {
-  static const std::map<std::string, int, std::less<>> names = {
-    {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ILL", SIGILL}, {"TRAP", SIGTRAP},
-    {"ABRT", SIGABRT}, {"IOT", SIGIOT}, {"BUS", SIGBUS}, {"FPE", SIGFPE}, {"KILL", SIGKILL},
-    {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},
-    {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP},
-    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU}, {"URG", SIGURG}, {"XCPU", SIGXCPU},
-    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-    {"PWR", SIGPWR}, {"SYS", SIGSYS},
-  };
-  if (auto n = str::parse_int(text); n && *n > 0 && *n < 65) return static_cast<int>(*n);
-  std::string upper;
-  for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::string_view name = upper;
-  if (name.starts_with("SIG")) name.remove_prefix(3);
-  if (auto it = names.find(name); it != names.end()) return it->second;
-  fail("invalid signal: {}", text);
-}
 
 int run_container(const store::StorePaths& paths, const std::string& id, const RunOptions& options) {
   store::Store store(paths);
@@ -151,23 +115,9 @@ void restart_container(const store::StorePaths& paths, const std::string& id, st
   store::Store store(paths);
   store::ContainerStore containers(store);
   store::ContainerConfig config = containers.config(id);
-  store::ContainerState state = containers.state(id);
-  if (is_running(state.status) && state.pid > 0) {
-    int seconds = timeout.value_or(config.stop_timeout.value_or(10));
-    int signo = parse_signal(config.stop_signal.empty() ? "SIGTERM" : config.stop_signal);
-    // Through a pidfd: the pid was checked against its start time by state().
-    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, state.pid, 0)));
-    auto send = [&](int sig) {
-      if (pidfd) ::syscall(SYS_pidfd_send_signal, pidfd.get(), sig, nullptr, 0);
-    };
-    monitor::mark_stop_requested(containers.run_dir(id));
-    if (state.status == store::ContainerStatus::Paused) send(SIGCONT);
-    send(signo);
-    if (!wait_not_running(containers, id, static_cast<int64_t>(seconds) * 1000)) {
-      send(SIGKILL);
-      if (!wait_not_running(containers, id, 10000)) fail("container {} did not stop", id.substr(0, 12));
-    }
-  }
+  int seconds = timeout.value_or(config.stop_timeout.value_or(10));
+  int signo = sig::parse(config.stop_signal).value_or(SIGTERM);
+  stop_container(containers, id, signo, seconds);
   monitor::spawn_monitor(paths, id, {.log_level = log_level, .attach_fd = -1});
 }
 

@@ -1,6 +1,7 @@
 #include "kayak/commands/image_tag.hpp"
 
 #include "kayak/image/reference.hpp"
+#include "kayak/store/container.hpp"
 #include "kayak/store/ingest.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
@@ -70,8 +71,31 @@ json::Value item_json(const RemoveItem& item) {
   return v;
 }
 
-void remove_one(store::Store& store, const std::string& target, bool force, RemoveItem& item) {
+// Containers using an image, and whether one of them is running.
+struct ImageUsers {
+  std::vector<std::string> ids;
+  std::string running;  // a running one's ID, "" if none
+};
+
+ImageUsers image_users(store::Store& store, const std::string& image_id) {
+  ImageUsers users;
+  store::ContainerStore containers(store);
+  users.ids = store::containers_using_image(containers, image_id);
+  for (const auto& id : users.ids) {
+    auto status = containers.state(id).status;
+    if (status == store::ContainerStatus::Running || status == store::ContainerStatus::Paused) users.running = id;
+  }
+  return users;
+}
+
+// Docker's rules for an image containers use: a name that is the image's
+// only one needs -f; by ID it needs -f for stopped containers and cannot be
+// forced for running ones. Forced, the names go but the image stays (as
+// <none>) while a container uses it, so the container keeps its layers.
+void remove_one(store::Store& store, const std::string& target, bool force, bool containers_force,
+                RemoveItem& item) {
   store::ImageRecord image = store.resolve_image(target);
+  ImageUsers users = image_users(store, image.id);
   store::Names names = store.names();
   std::string text = target.substr(0, 7) == "sha256:" ? target.substr(7) : target;
   bool by_id = image::looks_like_id(text) && image.id.compare(0, text.size(), text) == 0;
@@ -88,6 +112,21 @@ void remove_one(store::Store& store, const std::string& target, bool force, Remo
     fail("conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
          image.id.substr(0, 12));
   }
+  if (!users.ids.empty()) {
+    std::string short_image = image.id.substr(0, 12);
+    if (!by_id && image.names.size() <= 1 && !containers_force) {
+      fail("conflict: unable to remove repository reference \"{}\" (must force) - container {} is using its "
+           "referenced image {}", target, users.ids.front().substr(0, 12), short_image);
+    }
+    if (by_id && !users.running.empty()) {
+      fail("conflict: unable to delete {} (cannot be forced) - image is being used by running container {}",
+           short_image, users.running.substr(0, 12));
+    }
+    if (by_id && !containers_force) {
+      fail("conflict: unable to delete {} (must be forced) - image is being used by stopped container {}",
+           short_image, users.ids.front().substr(0, 12));
+    }
+  }
   std::vector<std::string> untag = by_id ? image.names : std::vector<std::string>{full};
   for (const auto& name : untag) {
     std::erase_if(names, [&](const auto& n) { return n.first == name; });
@@ -95,7 +134,7 @@ void remove_one(store::Store& store, const std::string& target, bool force, Remo
   }
   bool still_named = std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.second == image.id; });
   store.write_names(names);
-  if (!still_named) delete_image(store, image, item.lines);
+  if (!still_named && users.ids.empty()) delete_image(store, image, item.lines);
 }
 
 }  // namespace
@@ -114,7 +153,7 @@ std::vector<RemoveItem> remove_images(store::Context& ctx, const RemoveOptions& 
       RemoveItem item;
       item.target = target;
       try {
-        remove_one(store, target, options.force || options.all, item);
+        remove_one(store, target, options.force || options.all, options.force, item);
       } catch (const Error& e) {
         item.error = e.what();
         item.exit_code = e.exit_code();
@@ -148,6 +187,8 @@ PruneReport prune_images(store::Context& ctx, const PruneOptions& options) {
     store::Names names = store.names();
     for (const auto& image : store.images()) {
       if (!options.all && !image.names.empty()) continue;
+      // Images containers use are never pruned.
+      if (!store::containers_using_image(store::ContainerStore(store), image.id).empty()) continue;
       bool skip = false;
       for (const auto& filter : options.filters) {
         if (filter.rfind("until=", 0) == 0) {

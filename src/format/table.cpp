@@ -37,6 +37,7 @@ std::string render_list(std::string_view format, const std::vector<json::Value>&
   Template tmpl = Template::parse(pre_format(format));
   ExecuteOptions options;
   options.root_type = list.row_type;
+  options.methods = list.methods;
   std::string body;
   // Rows first: a bad field should fail before any header is produced.
   for (const auto& row : rows) {

@@ -216,6 +216,17 @@ private:
     switch (first.kind) {
     case NodeKind::Field:
       at(first);
+      if (!headers_ && first.idents.size() == 1) {
+        if (auto method = options_.methods.find(first.idents[0]); method != options_.methods.end()) {
+          std::vector<json::Value> args;
+          for (size_t i = 1; i < cmd.children.size(); ++i) {
+            Val arg = eval_arg(dot, Param::Any, *cmd.children[i]);
+            args.push_back(arg.valid() ? arg.get() : json::Value());
+          }
+          if (final) args.push_back(final->valid() ? final->get() : json::Value());
+          return Val::make(method->second(root_.get(), args));
+        }
+      }
       return eval_field_chain(dot, dot, first, first.idents, 0, cmd.children.size() > 1 || final);
     case NodeKind::Chain: return eval_chain(dot, first, cmd.children.size() > 1 || final);
     case NodeKind::Identifier: return eval_function(dot, first, cmd, &cmd.children, final);

@@ -4,12 +4,13 @@
 #include "kayak/monitor/container_spec.hpp"
 #include "kayak/runtime/launch.hpp"
 #include "kayak/store/container.hpp"
+#include "kayak/store/context.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/log.hpp"
 #include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
-#include "proc_stat.hpp"
+#include "kayak/util/process.hpp"
 
 #include <unistd.h>
 
@@ -20,6 +21,11 @@ namespace kayak::monitor {
 namespace {
 
 std::string stop_marker_path(const std::string& run_dir) { return fs::join(run_dir, "stop-requested"); }
+
+uint64_t start_time_of(pid_t pid) {
+  auto stat = proc::read_stat(pid);
+  return stat ? stat->start_time : 0;
+}
 
 // Docker's restart back-off: 100 ms, doubled per restart, at most a minute.
 int restart_delay_ms(int restart_count) {
@@ -53,15 +59,6 @@ uint64_t parse_log_size(const std::string& text) {
   return *number * unit;
 }
 
-// state.json as it is on disk. The monitor reads it under the container's
-// lock, where it is the authority on the container's process: the
-// reconciling ContainerStore::state() would second-guess it (and may take
-// the lock itself).
-store::ContainerState read_state(const store::ContainerStore& containers, const std::string& id) {
-  std::string path = fs::join(containers.dir(id), "state.json");
-  return store::ContainerState::from_json(json::parse(fs::read_file(path), path));
-}
-
 // Records each start and exit in state.json, under the container's lock,
 // and decides restarts.
 class StateRecorder : public MonitorEvents {
@@ -71,13 +68,13 @@ public:
 
   void started(const runtime::Launched& launched) override {
     FileLock lock = containers_.lock(config_.id);
-    store::ContainerState state = read_state(containers_, config_.id);
+    store::ContainerState state = containers_.stored_state(config_.id);
     state.status = store::ContainerStatus::Running;
     state.pid = launched.pid;
-    state.pid_start_time = launched.start_time ? launched.start_time : process_start_time(launched.pid);
+    state.pid_start_time = launched.start_time ? launched.start_time : start_time_of(launched.pid);
     state.monitor_pid = ::getpid();
-    state.monitor_start_time = process_start_time(::getpid());
-    state.boot_id = boot_id();
+    state.monitor_start_time = start_time_of(::getpid());
+    state.boot_id = proc::boot_id();
     state.exit_code = 0;
     state.error.clear();
     state.oom_killed = false;
@@ -102,7 +99,7 @@ public:
   void restart_failed(const std::string& error) override {
     try {
       FileLock lock = containers_.lock(config_.id);
-      store::ContainerState state = read_state(containers_, config_.id);
+      store::ContainerState state = containers_.stored_state(config_.id);
       state.error = error;
       state.monitor_pid = 0;
       state.monitor_start_time = 0;
@@ -115,7 +112,7 @@ public:
 private:
   int record_exit(int exit_code) {
     FileLock lock = containers_.lock(config_.id);
-    store::ContainerState state = read_state(containers_, config_.id);
+    store::ContainerState state = containers_.stored_state(config_.id);
     state.status = store::ContainerStatus::Exited;
     state.pid = 0;
     state.pid_start_time = 0;
@@ -146,7 +143,7 @@ private:
 void record_start_failure(store::ContainerStore& containers, const std::string& id, const Error& error) {
   try {
     FileLock lock = containers.lock(id);
-    store::ContainerState state = read_state(containers, id);
+    store::ContainerState state = containers.stored_state(id);
     state.status = state.started_at.empty() ? store::ContainerStatus::Created : store::ContainerStatus::Exited;
     state.pid = 0;
     state.pid_start_time = 0;
@@ -161,13 +158,12 @@ void record_start_failure(store::ContainerStore& containers, const std::string& 
 }
 
 // --rm: the container and its anonymous volumes go.
-void remove_container(const store::Store& store, store::ContainerStore& containers,
-                      const store::ContainerConfig& config) {
+void remove_container(store::Context& context, const store::ContainerConfig& config) {
   try {
-    // Not under our own lock: remove() serialises with other commands
-    // itself, and a second flock of the same file from this process would
-    // wait for ourselves.
-    containers.remove(config.id);
+    // Inside the store's user namespace (upper dir files may belong to
+    // subordinate IDs); not under our own lock, which a second flock from
+    // this process would wait for.
+    store::remove_container(context, config.id);
   } catch (const Error& e) {
     log::warn("removing container {}: {}", config.id.substr(0, 12), e.what());
     return;
@@ -176,7 +172,7 @@ void remove_container(const store::Store& store, store::ContainerStore& containe
     if (mount.type != "volume" || !mount.anonymous) continue;
     // TODO(lead): through the volumes module's remove once it lands.
     try {
-      fs::remove_tree(fs::join(store.root(), "volumes/" + mount.source));
+      fs::remove_tree(fs::join(context.store().root(), "volumes/" + mount.source));
     } catch (const Error& e) {
       log::warn("removing volume {}: {}", mount.source, e.what());
     }
@@ -197,7 +193,8 @@ void mark_stop_requested(const std::string& run_dir) {
 }
 
 int run_monitored(MonitorRequest request) {
-  store::Store store(request.paths);
+  store::Context context(request.paths);
+  store::Store& store = context.store();
   store::ContainerStore containers(store);
   store::ContainerConfig config;
   runtime::ContainerSpec spec;
@@ -211,7 +208,7 @@ int run_monitored(MonitorRequest request) {
     config = containers.config(request.id);
     options.tty = config.tty;
     options.open_stdin = config.open_stdin;
-    if (config.log_driver != "none") options.log_path = fs::join(containers.dir(config.id), "ctr.log");
+    if (config.log_driver != "none") options.log_path = containers.log_path(config.id);
     for (const auto& [key, value] : config.log_options)
       if (key == "max-size") options.log_max_size = parse_log_size(value);
     std::string run_dir = containers.run_dir(config.id);
@@ -219,8 +216,8 @@ int run_monitored(MonitorRequest request) {
     ::unlink(stop_marker_path(run_dir).c_str());
     options.attach_socket = fs::join(run_dir, "attach");
 
-    SpecContext context{store, containers, current_identity()};
-    spec = build_container_spec(context, config);
+    SpecContext spec_context{store, containers, context.identity()};
+    spec = build_container_spec(spec_context, config);
     become_subreaper();
     recorder.emplace(containers, config);
     monitor.emplace(std::move(options), [&spec](const runtime::Stdio& io) { return runtime::launch(spec, io); },
@@ -229,14 +226,14 @@ int run_monitored(MonitorRequest request) {
   } catch (const Error& e) {
     if (!config.id.empty()) {
       record_start_failure(containers, config.id, e);
-      if (config.auto_remove) remove_container(store, containers, config);
+      if (config.auto_remove) remove_container(context, config);
     }
     report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
     throw;
   }
   report(request.ready_fd, encode_start_report(0, ""));
   int code = monitor->run();
-  if (config.auto_remove) remove_container(store, containers, config);
+  if (config.auto_remove) remove_container(context, config);
   return code;
 }
 

@@ -1,6 +1,8 @@
 #include "kayak/monitor/container_spec.hpp"
 
+#include "kayak/runtime/capabilities.hpp"
 #include "kayak/runtime/defaults.hpp"
+#include "kayak/runtime/seccomp.hpp"
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/fd.hpp"
@@ -88,17 +90,16 @@ runtime::NetworkNamespace network_of(SpecContext& context, const store::Containe
 runtime::ContainerSpec build_container_spec(SpecContext& context, const store::ContainerConfig& config) {
   runtime::ContainerSpec spec;
   spec.identity = context.identity;
-  const std::string dir = context.containers.dir(config.id);
 
   // Rootfs: the image's layers, top first, under the container's upper dir.
   spec.rootfs.driver = config.driver;
   for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it)
     spec.rootfs.lower_dirs.push_back(fs::join(context.store.layer_dir(*it), "diff"));
   if (config.driver == "vfs") {
-    spec.rootfs.vfs_dir = fs::join(dir, "rootfs");
+    spec.rootfs.vfs_dir = context.containers.vfs_dir(config.id);
   } else {
-    spec.rootfs.upper_dir = fs::join(dir, "upper");
-    spec.rootfs.work_dir = fs::join(dir, "work");
+    spec.rootfs.upper_dir = context.containers.upper_dir(config.id);
+    spec.rootfs.work_dir = context.containers.work_dir(config.id);
     spec.rootfs.userxattr = config.driver == "overlay" && context.identity.mode != IdentityMode::Root;
   }
   spec.rootfs.read_only = config.read_only;
@@ -117,7 +118,7 @@ runtime::ContainerSpec build_container_spec(SpecContext& context, const store::C
   });
 
   // Userdata files, unless the user mounts something there.
-  std::string userdata = fs::join(dir, "userdata");
+  std::string userdata = context.containers.userdata_dir(config.id);
   fs::mkdir_p(userdata, 0700);
   auto bind_file = [&](const std::string& name, const std::string& destination, const std::string& content) {
     if (has_mount_at(spec.mounts, destination)) return;
@@ -161,12 +162,16 @@ runtime::ContainerSpec build_container_spec(SpecContext& context, const store::C
   process.user = config.user;
   process.tty = config.tty;
   process.no_new_privileges = config.no_new_privileges;
-  // TODO(lead): with the security module, caps become
-  // effective_capabilities(cap_add, cap_drop, privileged) and seccomp_bpf
-  // the cached compiled profile; until then Docker's default set, no filter.
-  process.caps = runtime::default_capabilities();
-  if (!config.cap_add.empty() || !config.cap_drop.empty() || config.privileged)
-    log::warn("--cap-add, --cap-drop and --privileged are not applied yet: the container has Docker's default capabilities");
+  process.caps = runtime::effective_capabilities(config.cap_add, config.cap_drop, config.privileged);
+  // Compiled once per profile, capability set, libseccomp and kernel, then
+  // read from the cache (DESIGN "Threads, the child and the hot path").
+  // As Docker: --privileged drops the default profile, not one given.
+  bool wants_filter = config.seccomp_profile.empty() ? !config.privileged : config.seccomp_profile != "unconfined";
+  if (wants_filter) {
+    process.seccomp_bpf = runtime::compile_seccomp_cached(
+      config.seccomp_profile, process.caps, fs::join(context.store.root(), "cache/seccomp"),
+      config.seccomp_profile.empty() ? "the default seccomp profile" : "the container's seccomp profile");
+  }
   process.rlimits = clamp_ulimits(config.ulimits, caller_hard_limit);
   return spec;
 }

@@ -56,6 +56,8 @@ struct LayerTarOptions {
   std::string opaque_xattr = "trusted.overlay.opaque";
   // When set, every entry gets this mtime (reproducible output).
   std::optional<int64_t> fixed_mtime;
+  // Paths relative to the dir ("etc/hosts") left out of the tar.
+  std::vector<std::string> exclude = {};
 };
 
 // Writes the content of dir (not dir itself) as an uncompressed layer tar:

@@ -57,7 +57,4 @@ int attach_container(const store::StorePaths& paths, const std::string& id, cons
 void restart_container(const store::StorePaths& paths, const std::string& id, std::optional<int> timeout,
                        const std::string& log_level);
 
-// Signal number of "SIGTERM", "TERM" or "15"; throws on unknown names.
-int parse_signal(const std::string& text);
-
 }  // namespace kayak::commands

@@ -26,6 +26,8 @@ struct ListFormat {
   // When set, unknown top-level fields are errors naming this row type
   // (see ExecuteOptions::root_type).
   std::string row_type;
+  // Methods of a row (Docker's `.Label "key"`).
+  Methods methods;
 };
 
 std::string render_list(std::string_view format, const std::vector<json::Value>& rows, const ListFormat& list);

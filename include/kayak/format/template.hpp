@@ -5,7 +5,8 @@
 // break/continue), with/else with, and the functions and, or, not, len,
 // index, slice, print, printf, println, eq, ne, lt, le, gt, ge, plus
 // Docker's json, split, join, title, lower, upper, pad, truncate.
-// Not supported: define/template/block, method calls.
+// Not supported: define/template/block; method calls only for the
+// top-level methods a command declares (ExecuteOptions::methods).
 //
 // Output and errors follow Go: a missing field prints "<no value>", null
 // "<nil>", lists "[a b]", maps "map[k:v]"; parse errors read
@@ -18,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kayak/util/json.hpp"
 
@@ -30,12 +32,20 @@ struct Tree;
 // Column headers by field name ("ID" -> "IMAGE ID").
 using Headers = std::map<std::string, std::string, std::less<>>;
 
+// A method of the top-level row, as Docker's formatter structs have them
+// (`{{.Label "com.example.key"}}`): called with the row and the evaluated
+// arguments.
+using Method = std::function<json::Value(const json::Value& row, const std::vector<json::Value>& args)>;
+using Methods = std::map<std::string, Method, std::less<>>;
+
 struct ExecuteOptions {
   // Docker's rows are Go structs, so a misspelt field is an error there
   // ("can't evaluate field Foo in type <root_type>"). When root_type is
   // set, a field missing from the top-level object fails the same way;
   // otherwise it prints "<no value>" like a Go map.
   std::string root_type;
+  // Methods of the top-level row, by name.
+  Methods methods;
 };
 
 class Template {

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kayak::store {
@@ -76,14 +77,26 @@ struct ContainerConfig {
   std::string domainname;
   bool tty = false;         // -t
   bool open_stdin = false;  // -i
+  // Docker's Config.Attach*: stdout/stderr unless `run -d`; stdin with -i
+  // (then StdinOnce too).
+  bool attach_stdin = false;
+  bool attach_stdout = true;
+  bool attach_stderr = true;
+  bool stdin_once = false;
   std::string stop_signal;  // "SIGTERM" unless the image or --stop-signal says otherwise
   std::optional<int> stop_timeout;  // --stop-timeout; nullopt: 10 s
   std::vector<std::pair<std::string, std::string>> labels;
-  std::vector<std::string> exposed_ports;  // "80/tcp"
+  std::vector<std::string> exposed_ports;  // "80/tcp": image EXPOSE, --expose and -p, sorted
   std::vector<std::string> volumes;        // image VOLUME paths (Config.Volumes)
 
   // Host side.
   std::vector<MountSpec> mounts;
+  std::vector<std::string> binds;     // -v values as given (HostConfig.Binds)
+  // Ports as given to -p ("8080:80", "127.0.0.1::53/udp"); the network
+  // module publishes them. -P publishes every exposed port.
+  std::vector<std::string> publish;
+  bool publish_all = false;
+  std::vector<std::string> security_opt;  // as given (HostConfig.SecurityOpt)
   std::vector<std::string> cap_add;   // canonical "CAP_NET_ADMIN", or "ALL"
   std::vector<std::string> cap_drop;
   bool privileged = false;
@@ -110,6 +123,7 @@ struct ContainerConfig {
 
 enum class ContainerStatus { Created, Running, Paused, Exited, Removing };
 std::string_view status_name(ContainerStatus status);  // "created", "running", ...
+std::optional<ContainerStatus> parse_status(std::string_view name);
 
 struct ContainerState {
   ContainerStatus status = ContainerStatus::Created;
@@ -118,7 +132,7 @@ struct ContainerState {
   pid_t monitor_pid = 0;
   uint64_t monitor_start_time = 0;
   std::string boot_id;            // /proc/sys/kernel/random/boot_id when started
-  int exit_code = 0;
+  int exit_code = 0;              // 255: the container ended and nobody saw how
   std::string started_at;         // RFC 3339; "" never started
   std::string finished_at;
   std::string error;              // why the last start failed
@@ -136,10 +150,39 @@ struct ContainerState {
 
 namespace kayak::store {
 
+// Docker's rule for container names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (a leading
+// "/" is accepted and dropped). Throws Docker's "Invalid container name".
+std::string validate_container_name(std::string_view name);
+
+// A Docker-style default name, "adjective_surname", from kayak's own word
+// lists; `attempt` > 0 appends a digit as Docker does after collisions.
+std::string random_container_name(int attempt = 0);
+
+// Reconciliation, the pure part: what `state` must become given whether its
+// init and monitor processes are still alive and which boot this is.
+// Returns true when it changed `state`. A running/paused container becomes
+// exited when its boot is over (finished_at = that boot's end, at the
+// latest this boot's start), or when its init is gone and no monitor is
+// left to record the exit (exit code 255, finished_at = now). An init whose
+// monitor is gone is an orphan the caller must kill (kill_orphan set): it
+// is then recorded as killed (137).
+struct Liveness {
+  bool same_boot = true;
+  bool init_alive = false;
+  bool monitor_alive = false;
+  int64_t now_ns = 0;
+  int64_t boot_time_ns = 0;  // start of this boot
+};
+bool reconcile(ContainerState& state, const Liveness& live, bool& kill_orphan);
+
 // The containers/ part of the store. Reading a container's state reconciles
 // it with reality: a "running" container whose init or monitor is gone (pid
 // dead, zombie, reused — checked by start time — or another boot) reads as
 // exited, and the corrected state is written back under the container lock.
+//
+// Lock order: store lock (shared, for create; exclusive in rmi) before a
+// container's lock. Readers take no container lock; writers replace files
+// atomically.
 class ContainerStore {
 public:
   explicit ContainerStore(const Store& store);
@@ -152,14 +195,20 @@ public:
   // Created state.json. Nothing is left behind when it fails.
   void create(const ContainerConfig& config);
 
-  // Full ID for what a user typed: full ID, unique ID prefix, or name.
-  // Throws Error naming the text when nothing (or more than one) matches.
+  // Full ID for what a user typed, in Docker's order: full ID, name (with
+  // or without "/"), unique ID prefix. Throws "No such container: TEXT"
+  // (exit 125) or Docker's "multiple IDs found with provided prefix: TEXT".
   std::string resolve(const std::string& text) const;
+  // The container holding a name, if any.
+  std::optional<std::string> id_for_name(const std::string& name) const;
   std::vector<std::string> list_ids() const;  // every container, any order
+  bool exists(const std::string& id) const;
 
   ContainerConfig config(const std::string& id) const;
   void write_config(const ContainerConfig& config);
   ContainerState state(const std::string& id);  // reconciled
+  // state.json as written, without reconciling.
+  ContainerState stored_state(const std::string& id) const;
   void write_state(const std::string& id, const ContainerState& state);
 
   // Serialises changes to one container (start, stop, rm, commit, monitor).
@@ -167,11 +216,42 @@ public:
 
   void rename(const std::string& id, const std::string& new_name);
   // Deletes the container's directories and its name; the caller has
-  // stopped it and unmounted what it mounted.
+  // stopped it and unmounted what it mounted. Its upper/rootfs files may be
+  // owned by subordinate IDs: call it inside the store's user namespace
+  // (remove_container below does).
   void remove(const std::string& id);
 
+  // The container's rootfs directories (DESIGN "Storage"): upper/ and work/
+  // for overlay and fuse-overlayfs, rootfs/ for vfs.
+  std::string upper_dir(const std::string& id) const;
+  std::string work_dir(const std::string& id) const;
+  std::string vfs_dir(const std::string& id) const;
+  std::string userdata_dir(const std::string& id) const;
+  std::string log_path(const std::string& id) const;
+
 private:
+  std::string names_dir() const;
+  std::string name_link(const std::string& name) const;
+  // Points names/<name> at id; throws Docker's conflict error when taken.
+  void reserve_name(const std::string& name, const std::string& id) const;
+
   const Store& store_;
 };
+
+class Context;
+
+// Creates the container's rootfs directories for the store's driver:
+// empty upper/ and work/ (overlay, fuse-overlayfs), or for vfs a full copy
+// of the image layers with their whiteouts applied, made inside the store's
+// user namespace so owners are kept.
+void prepare_rootfs(Context& ctx, const ContainerConfig& config);
+
+// ContainerStore::remove inside the store's user namespace, where files
+// owned by subordinate IDs can be deleted.
+void remove_container(Context& ctx, const std::string& id);
+
+// IDs of the containers whose image is image_id (rmi refuses those).
+// Caller holds the store lock.
+std::vector<std::string> containers_using_image(const ContainerStore& containers, const std::string& image_id);
 
 }  // namespace kayak::store

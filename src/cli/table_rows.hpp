@@ -14,6 +14,7 @@ Flag format_table_flag();  // table / table TEMPLATE / json / TEMPLATE
 Flag format_json_flag();   // -f: json / TEMPLATE
 
 std::vector<Command> image_commands();
+std::vector<Command> run_commands();
 std::vector<Command> system_commands();
 std::vector<Command> container_commands();
 std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp

@@ -155,14 +155,16 @@ create_fake() {
 @test "run -d then kill, kill -s, rm -f of a running container" {
     skip_if_no_run
     make_busybox_image
-    run_kayak run -d --name k "$BUSYBOX_REF" sleep 1000
-    run_kayak kill -s USR1 k
-    assert "k"
-    run_kayak wait k
-    assert "138"
-    run_kayak run -d --name f "$BUSYBOX_REF" sleep 1000
-    run_kayak rm -f f
-    assert "f"
+    # The command is PID 1 of its namespace: the kernel delivers only the
+    # signals it has a handler for, so the shell traps USR1.
+    run_kayak run -d --name killme "$BUSYBOX_REF" sh -c 'trap "exit 7" USR1; while :; do sleep 0.1; done'
+    run_kayak kill -s USR1 killme
+    assert "killme"
+    run_kayak wait killme
+    assert "7"
+    run_kayak run -d --name forced "$BUSYBOX_REF" sleep 1000
+    run_kayak rm -f forced
+    assert "forced"
     run_kayak ps -a --format '{{.Names}}'
-    assert "k"
+    assert "killme"
 }

@@ -2,7 +2,8 @@
 # From a fresh Debian/Ubuntu checkout to kayak's main job, without network
 # (apart from apt-get for missing packages):
 #   install what is missing, build, make an image from the host's static
-#   busybox, then tag it, save it, remove it, load it back and list it.
+#   busybox, tag it, save it, remove it, load it back and list it, then run
+#   containers from it (rootless when you are not root).
 #
 # The image goes to your own store (~/.local/share/kayak, or
 # /var/lib/kayak as root; KAYAK_ROOT overrides), so `build/kayak images`
@@ -68,4 +69,15 @@ step "listing and inspecting"
 kayak images
 kayak image inspect -f '{{.Config.Cmd}}' kayak/busybox
 
-step "done: the image is in your store; try $build_dir/kayak images"
+step "running a container: its own hostname, user namespace and PID 1"
+kayak run --rm kayak/busybox sh -c 'echo "hostname: $(hostname)"; id; echo "my pid: $$"; cat /proc/self/uid_map'
+
+step "a container in the background: ps, logs, stop, rm"
+kayak run -d --name demo-web kayak/busybox sh -c 'echo serving; exec sleep 600'
+kayak ps
+kayak logs demo-web
+kayak stop -t 1 demo-web
+kayak ps -a --filter name=demo-web
+kayak rm demo-web
+
+step "done: the image is in your store; try $build_dir/kayak run -it --rm kayak/busybox"

@@ -367,6 +367,12 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
   std::sort(c.exposed_ports.begin(), c.exposed_ports.end());
   c.publish = o.publish;
   c.publish_all = o.publish_all;
+  if (!c.publish.empty() || c.publish_all) {
+    // Recorded (ps, inspect and port show them) so the networking work can
+    // forward them; until then the user must know nothing listens yet.
+    log::warn("publishing ports is not implemented yet: {} recorded, but nothing forwards host ports to "
+              "the container", c.publish_all ? "--publish-all" : "-p " + str::join(c.publish, ", -p "));
+  }
 
   c.volumes = sorted_keys(ic["Volumes"]);
   c.mounts = parse_mount_flags(MountFlags{o.volumes, o.mounts, o.tmpfs});

@@ -168,3 +168,24 @@ proc_state() { awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat"; }
     count=$(grep -c '^web 2$' <<<"$output")
     assert "$count" -ge 2 "at least two refreshes"
 }
+
+@test "info: cgroup facts, namespaces, seccomp, runtime and container counts" {
+    standin web
+    run_kayak pause web
+    run_kayak create --name idle "$BUSYBOX_REF"
+    run_kayak info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}}'
+    assert "2 0 1 1"
+    run_kayak info --format '{{.CgroupVersion}}|{{.CgroupDriver}}|{{json .CgroupControllers}}|{{.DefaultRuntime}}'
+    if [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
+        assert "1|none|[]|kayak (built-in)"
+    fi
+    run_kayak info --format '{{json .Namespaces}} {{.Seccomp.Enabled}} {{json .SecurityOptions}}'
+    assert "$output" =~ '"pid".*"user".*"uts"\] true \["name=seccomp,profile=builtin"'
+    [[ -n $IS_ROOTLESS ]] && assert "$output" =~ '"name=rootless"'
+    run_kayak info
+    assert_contains " Cgroup Version: "
+    assert_contains " Delegated Controllers: "
+    assert_contains " Default Runtime: kayak (built-in)"
+    assert "$output" =~ " Seccomp: enabled \(libseccomp [0-9]+\.[0-9]+\.[0-9]+\)"
+    assert "$output" =~ "Containers: 2$NL  Running: 0$NL  Paused: 1$NL  Stopped: 1"
+}

@@ -28,20 +28,42 @@ k pull -q "oci:$images/debian-apps:nginx-latest" >/dev/null
 k save -o "$work/nginx.tar" localhost/debian-apps:nginx-latest
 echo "archive: $(du -h "$work/nginx.tar" | cut -f1) ($(tar -tf "$work/nginx.tar" | grep -c layer.tar) layers)"
 
-# median_ms CMD...: runs CMD $runs times (after a warm-up), prints the median in ms.
+# median_ms CMD...: runs CMD $runs times (after a warm-up), prints the median
+# in ms; $before runs untimed before each run. Timed with bash's
+# $EPOCHREALTIME, not `date`: two forks of date cost a few ms, as much as a
+# whole `images` and the same for both tools, which would pull every ratio
+# towards 1.
 median_ms() {
     local times=() t0 t1
     "$@" >/dev/null 2>&1
     for ((i = 0; i < runs; i++)); do
-        t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
-        times+=($(((t1 - t0) / 1000000)))
+        $before
+        t0=${EPOCHREALTIME/./}; "$@" >/dev/null 2>&1; t1=${EPOCHREALTIME/./}
+        times+=($((t1 - t0)))
     done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p" |
+        awk '{ printf "%.1f", $1 / 1000 }'
 }
 
-k_load() { rm -rf "$work/k-root"; sync; k load -i "$work/nginx.tar"; }
+# Each load goes into a new, empty store; the stores are removed after all
+# runs. Removing the previous store just before a load would time the
+# removal, and on ext4 without a journal every file created in the next 60 s
+# then skips over the recently freed inodes one by one (recently_deleted()
+# in the inode allocator): ~230 us per create instead of ~15, for whichever
+# tool happens to allocate from those groups. `sync` before each run
+# (untimed, next_store) starts from a clean page cache; the one after it
+# makes each tool pay for writing back its own data.
+load_n=0
+before=:
+next_store() { load_n=$((load_n + 1)); sync; }
+k_load() {
+    "$kayak" --root "$work/k-load$load_n" --runroot "$work/k-run$load_n" load -i "$work/nginx.tar" && sync
+}
 k_save() { k save -o "$work/k-out.tar" localhost/debian-apps:nginx-latest; }
-p_load() { rm -rf "$work/p-root" "$work/p-run"; sync; p load -q -i "$work/nginx.tar"; }
+p_load() {
+    podman --root "$work/p-load$load_n" --runroot "$work/p-run$load_n" --storage-driver overlay \
+        load -q -i "$work/nginx.tar" && sync
+}
 p_save() { rm -f "$work/p-out.tar"; p save -q -o "$work/p-out.tar" localhost/debian-apps:nginx-latest; }
 
 report() {  # name kayak_ms podman_ms goal
@@ -53,12 +75,13 @@ report() {  # name kayak_ms podman_ms goal
     fi
 }
 
-kl=$(median_ms k_load); pl=
+kl=$(before=next_store median_ms k_load); pl=
 ks=$(median_ms k_save); ps=
 for i in $(seq 1 50); do k tag localhost/debian-apps:nginx-latest "bench/tag$i:v$i"; done
 ki=$(median_ms k images)
 if ((have_podman)); then
-    pl=$(median_ms p_load)
+    pl=$(before=next_store median_ms p_load)
+    p load -q -i "$work/nginx.tar" >/dev/null
     ps=$(median_ms p_save)
     for i in $(seq 1 50); do p tag localhost/debian-apps:nginx-latest "bench/tag$i:v$i"; done
     pi=$(median_ms p images)

@@ -135,13 +135,17 @@ private:
       fd.reset(::openat(dir_fd, name.c_str(), flags, 0600));
     }
     if (!fd) fail_errno("create {}", path);
-    write_content(e, fd.get(), path);
+    std::unique_ptr<ContentTap> tap = opt_.tap ? opt_.tap(path) : nullptr;
+    write_content(e, fd.get(), path, tap);
+    if (tap) tap->finish(fd.get());
     Target t{.fd = fd.get(), .dir_fd = dir_fd, .name = name};
     meta_.apply(e, path, t, archive_entry_perm(e));
     if (::close(fd.release()) != 0) fail_errno("close {}", path);
   }
 
-  void write_content(struct archive_entry* e, int fd, const std::string& path) {
+  // A tap gets the same bytes; it is dropped (reset) when the content has
+  // a hole, as it then differs from what lands in the file.
+  void write_content(struct archive_entry* e, int fd, const std::string& path, std::unique_ptr<ContentTap>& tap) {
     uint64_t end = 0;
     for (;;) {
       const void* buf = nullptr;
@@ -153,6 +157,13 @@ private:
       // Offsets jump over the holes of sparse files.
       const char* p = static_cast<const char*>(buf);
       uint64_t at = static_cast<uint64_t>(offset);
+      if (tap) {
+        if (at == end) {
+          tap->write(p, size);
+        } else {
+          tap.reset();
+        }
+      }
       size_t left = size;
       while (left > 0) {
         ssize_t n = ::pwrite(fd, p, left, static_cast<off_t>(at));
@@ -171,6 +182,7 @@ private:
     la_int64_t size = archive_entry_size(e);
     if (archive_entry_size_is_set(e) && size > 0 && static_cast<uint64_t>(size) > end) {
       if (::ftruncate(fd, size) != 0) fail_errno("truncate {}", path);
+      tap.reset();
     }
   }
 

@@ -8,12 +8,14 @@
 
 namespace kayak::archive {
 
-void unpack_archive(Reader& in, const std::string& dir) {
+void unpack_archive(Reader& in, const std::string& dir,
+                    std::function<std::unique_ptr<ContentTap>(const std::string& path)> tap) {
   // Whole-archive compression (`save | gzip`) is undone here; per-layer
   // compression stays in the blob files and is handled when layers load.
   DecompressingReader plain_tar(in, "image archive");
   ExtractOptions options;
   options.plain = true;  // an archive holds files, not a root filesystem
+  options.tap = std::move(tap);
   extract_tar(plain_tar, dir, options);
 }
 

@@ -14,9 +14,11 @@ Flag format_table_flag();  // table / table TEMPLATE / json / TEMPLATE
 Flag format_json_flag();   // -f: json / TEMPLATE
 
 std::vector<Command> image_commands();
+std::vector<Command> run_commands();
 std::vector<Command> system_commands();
 std::vector<Command> container_commands();
-std::vector<Command> commit_commands();
-std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, top, stats  // table_commit.cpp: commit, diff, export, cp
+std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp
+std::vector<Command> volume_commands();
+std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, top, stats
 
 }  // namespace kayak::cli::rows

@@ -2,6 +2,9 @@
 #include "kayak/commands/resource_flags.hpp"
 
 #include "kayak/commands/container_remove.hpp"
+#include "kayak/commands/mount_flags.hpp"
+#include "kayak/commands/volume.hpp"
+#include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/log.hpp"
@@ -367,13 +370,10 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
   c.publish_all = o.publish_all;
 
   c.volumes = sorted_keys(ic["Volumes"]);
-  c.mounts = interim_parse_mount_flags(o.volumes, o.mounts, o.tmpfs);
+  c.mounts = parse_mount_flags(MountFlags{o.volumes, o.mounts, o.tmpfs});
   c.binds = o.volumes;
   // Image VOLUMEs the user did not mount become anonymous volumes.
-  for (const auto& path : c.volumes) {
-    bool covered = std::any_of(c.mounts.begin(), c.mounts.end(), [&](const auto& m) { return m.destination == path; });
-    if (!covered) c.mounts.push_back(store::MountSpec{"volume", "", path, false, true, {}});
-  }
+  add_image_volumes(c.mounts, c.volumes);
   for (const auto& m : c.mounts) {
     if (m.anonymous && std::find(c.volumes.begin(), c.volumes.end(), m.destination) == c.volumes.end()) {
       c.volumes.push_back(m.destination);
@@ -429,79 +429,6 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
   return c;
 }
 
-std::vector<store::MountSpec> interim_parse_mount_flags(const std::vector<std::string>& volumes,
-                                                        const std::vector<std::string>& mounts,
-                                                        const std::vector<std::string>& tmpfs) {
-  std::vector<store::MountSpec> out;
-  for (const auto& spec : volumes) {
-    auto parts = str::split(spec, ':');
-    store::MountSpec m;
-    if (parts.size() == 1) {
-      m.type = "volume";
-      m.destination = parts[0];
-      m.anonymous = true;
-    } else {
-      m.source = parts[0];
-      m.destination = parts[1];
-      m.type = !m.source.empty() && (m.source[0] == '/' || m.source[0] == '.') ? "bind" : "volume";
-      if (parts.size() > 2) {
-        for (const auto& opt : str::split(parts[2], ',')) {
-          if (opt == "ro") {
-            m.read_only = true;
-          } else if (opt != "rw") {
-            m.options.push_back(opt);
-          }
-        }
-      }
-      if (parts.size() > 3) fail("invalid volume specification: '{}'", spec);
-    }
-    if (m.destination.empty() || m.destination[0] != '/') {
-      fail("invalid volume specification: '{}': invalid mount config for type \"{}\": invalid mount path: '{}' mount path must be absolute",
-           spec, m.type, m.destination);
-    }
-    if (m.type == "bind") m.source = fs::absolute(m.source);
-    out.push_back(std::move(m));
-  }
-  for (const auto& spec : mounts) {
-    store::MountSpec m;
-    m.type = "volume";
-    for (const auto& field : str::split(spec, ',')) {
-      auto eq = field.find('=');
-      std::string key = field.substr(0, eq), value = eq == std::string::npos ? "" : field.substr(eq + 1);
-      if (key == "type") {
-        m.type = value;
-      } else if (key == "source" || key == "src") {
-        m.source = value;
-      } else if (key == "destination" || key == "dst" || key == "target") {
-        m.destination = value;
-      } else if (key == "readonly" || key == "ro") {
-        m.read_only = value.empty() || value == "true" || value == "1";
-      } else {
-        m.options.push_back(field);
-      }
-    }
-    if (m.type != "bind" && m.type != "volume" && m.type != "tmpfs") fail("invalid mount type \"{}\"", m.type);
-    if (m.destination.empty()) fail("invalid argument \"{}\" for \"--mount\" flag: target is required", spec);
-    if (m.type == "volume" && m.source.empty()) m.anonymous = true;
-    out.push_back(std::move(m));
-  }
-  for (const auto& spec : tmpfs) {
-    auto colon = spec.find(':');
-    store::MountSpec m;
-    m.type = "tmpfs";
-    m.destination = spec.substr(0, colon);
-    if (colon != std::string::npos) m.options = str::split(spec.substr(colon + 1), ',');
-    if (m.destination.empty() || m.destination[0] != '/') fail("invalid mount path: '{}' mount path must be absolute", m.destination);
-    out.push_back(std::move(m));
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (out[i].destination == out[j].destination) fail("Duplicate mount point: {}", out[i].destination);
-    }
-  }
-  return out;
-}
-
 store::ContainerConfig create_container(store::Context& ctx, const CreateOptions& options) {
   if (options.pull != "missing" && options.pull != "always" && options.pull != "never" && options.pull != "newer") {
     fail("invalid pull policy \"{}\": must be missing, always, never or newer", options.pull);
@@ -533,6 +460,9 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
     config = build_container_config(options, new_container_id(), image, store.image_config(image));
     check_resource_flags(config, runtime::detect_cgroups());
     config.created = timeutil::format_rfc3339_nano(timeutil::now_ns());
+    std::vector<std::string> layer_dirs;
+    for (const auto& chain : config.layers) layer_dirs.push_back(store.layer_dir(chain) + "/diff");
+    prepare_volumes(ctx, config.mounts, layer_dirs);
     config.driver = driver;
     for (int attempt = 0;; ++attempt) {
       config.name = wanted.empty() ? store::random_container_name(attempt) : wanted;
@@ -541,7 +471,10 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
         break;
       } catch (const Error& e) {
         // A generated name that is taken: try another one.
-        if (!wanted.empty() || attempt >= 10 || !containers.id_for_name(config.name)) throw;
+        if (!wanted.empty() || attempt >= 10 || !containers.id_for_name(config.name)) {
+          store::remove_anonymous_volumes(ctx, config.mounts);
+          throw;
+        }
       }
     }
   }
@@ -555,6 +488,7 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
   } catch (...) {
     try {
       store::remove_container(ctx, config.id);
+      store::remove_anonymous_volumes(ctx, config.mounts);
     } catch (const std::exception& e) {
       log::warn("cannot remove the half-made container {}: {}", config.id.substr(0, 12), e.what());
     }

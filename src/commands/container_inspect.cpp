@@ -1,6 +1,7 @@
 #include "kayak/commands/container_inspect.hpp"
 
 #include "kayak/commands/container_list.hpp"
+#include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
@@ -122,13 +123,15 @@ json::Value host_config(const store::ContainerConfig& c) {
   return v;
 }
 
-json::Value mounts_json(const store::ContainerConfig& c) {
+// store_root: where volumes live (a volume's Source is its data dir, as Docker shows it).
+json::Value mounts_json(const store::ContainerConfig& c, const std::string& store_root) {
+  store::VolumeStore volumes(store_root);
   json::Value list = json::Value::array();
   for (const auto& m : c.mounts) {
     json::Value v = json::Value::object();
     v.set("Type", m.type);
     if (m.type == "volume") v.set("Name", m.source);
-    v.set("Source", m.type == "bind" ? m.source : "");
+    v.set("Source", m.type == "bind" ? m.source : m.type == "volume" ? volumes.data_dir(m.source) : "");
     v.set("Destination", m.destination);
     if (m.type == "volume") v.set("Driver", "local");
     v.set("Mode", str::join(m.options, ","));
@@ -231,7 +234,7 @@ json::Value inspect_container(const store::ContainerStore& containers, const sto
     v.set("SizeRw", *size_rw);
     v.set("SizeRootFs", *size_rw + image_size);
   }
-  v.set("Mounts", mounts_json(c));
+  v.set("Mounts", mounts_json(c, fs::dirname(fs::dirname(containers.dir(c.id)))));
   v.set("Config", config_json(c));
   v.set("NetworkSettings", network_settings(c, s));
   return v;

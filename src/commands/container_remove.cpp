@@ -1,19 +1,12 @@
 #include "kayak/commands/container_remove.hpp"
 
+#include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/log.hpp"
 
 #include <csignal>
 
 namespace kayak::commands {
-
-void remove_anonymous_volumes(store::Context&, const store::ContainerConfig& config) {
-  // HOOK: the volumes module replaces this with the removal of the
-  // container's anonymous volumes.
-  for (const auto& m : config.mounts) {
-    if (m.anonymous && !m.source.empty()) log::debug("anonymous volume {} kept: no volume store yet", m.source);
-  }
-}
 
 namespace {
 
@@ -43,7 +36,7 @@ void remove_one(store::Context& ctx, store::ContainerStore& containers, const st
     containers.write_state(id, now);
     store::remove_container(ctx, id);
   }
-  if (options.volumes) remove_anonymous_volumes(ctx, config);
+  if (options.volumes) store::remove_anonymous_volumes(ctx, config.mounts);
 }
 
 }  // namespace

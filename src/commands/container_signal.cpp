@@ -1,6 +1,7 @@
 #include "kayak/commands/container_signal.hpp"
 
 #include "kayak/commands/container_pause.hpp"
+#include "kayak/monitor/container_monitor.hpp"
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/process.hpp"
@@ -61,6 +62,8 @@ store::ContainerState stop_container(store::ContainerStore& containers, const st
   store::ContainerState state = containers.state(id);
   if (!is_running(state)) return state;
   UniqueFd init = proc::open_pidfd(state.pid, state.pid_start_time);
+  // A stop the user asked for: the monitor must not apply --restart to it.
+  if (init) monitor::mark_stop_requested(containers.run_dir(id));
   if (init) {
     // A paused (stopped) init only acts on the signal once continued.
     if (state.status == store::ContainerStatus::Paused) proc::send_signal(init.get(), SIGCONT);
@@ -86,6 +89,7 @@ std::vector<ContainerItem> kill_containers(store::Context& ctx, const std::vecto
     std::string id = containers.resolve(target);
     store::ContainerState state = containers.state(id);
     UniqueFd init = is_running(state) ? proc::open_pidfd(state.pid, state.pid_start_time) : UniqueFd();
+    if (init) monitor::mark_stop_requested(containers.run_dir(id));
     if (!init || !proc::send_signal(init.get(), *signal)) {
       fail("Cannot kill container: {}: Container {} is not running", target, id);
     }

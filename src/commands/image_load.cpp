@@ -36,7 +36,8 @@ struct Loaded {
 
 // Ingests every image of an unpacked or on-disk layout directory.
 std::vector<Loaded> ingest_layout(store::Context& ctx, const std::string& dir, bool movable, bool quiet,
-                                  const std::string& ref, const std::string& fallback_repo) {
+                                  const std::string& ref, const std::string& fallback_repo,
+                                  store::EagerLayers* eager = nullptr) {
   std::vector<archive::ArchiveImage> images;
   switch (archive::detect_layout(dir)) {
   case archive::LayoutKind::DockerArchive:
@@ -70,6 +71,7 @@ std::vector<Loaded> ingest_layout(store::Context& ctx, const std::string& dir, b
   store::IngestOptions options;
   options.extract = ctx.layer_extract_options();
   options.blobs_movable = movable;
+  options.eager = eager;
   if (progress) options.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
 
   std::vector<Loaded> out;
@@ -116,12 +118,16 @@ std::vector<Loaded> load_archive_fd(store::Context& ctx, int fd, const std::stri
   std::string unpacked = fs::join(staging.path(), "archive");
   fs::mkdir_p(unpacked, 0700);
   FdReader input(fd, shown);
+  // Layers are extracted by child processes while the archive unpacks;
+  // ingest then verifies and adopts them (store/eager_layers.hpp).
+  store::EagerLayers eager(fs::join(staging.path(), "eager"), ctx.layer_extract_options());
   try {
-    archive::unpack_archive(input, unpacked);
+    archive::unpack_archive(input, unpacked, [&](const std::string& path) { return eager.tap(path); });
   } catch (const Error& e) {
     fail("{}: {}", shown, e.what());
   }
-  return ingest_layout(ctx, unpacked, true, quiet, ref, "");
+  eager.finish();
+  return ingest_layout(ctx, unpacked, true, quiet, ref, "", &eager);
 }
 
 UniqueFd open_input(const std::string& path) {

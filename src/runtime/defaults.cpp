@@ -1,7 +1,5 @@
 #include "kayak/runtime/defaults.hpp"
 
-#include <linux/capability.h>
-
 namespace kayak::runtime {
 
 std::vector<std::string> default_masked_paths() {
@@ -12,12 +10,6 @@ std::vector<std::string> default_masked_paths() {
 
 std::vector<std::string> default_readonly_paths() {
   return {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
-}
-
-std::vector<int> default_capabilities() {
-  return {CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID,           CAP_FOWNER,      CAP_MKNOD,
-          CAP_NET_RAW, CAP_SETGID,      CAP_SETUID,           CAP_SETFCAP,     CAP_SETPCAP,
-          CAP_NET_BIND_SERVICE,         CAP_SYS_CHROOT,       CAP_KILL,        CAP_AUDIT_WRITE};
 }
 
 }  // namespace kayak::runtime

@@ -1,6 +1,7 @@
 #include "kayak/store/ingest.hpp"
 
-#include "kayak/archive/compression.hpp"
+#include "kayak/store/layer_blob.hpp"
+
 #include "kayak/image/config.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fd.hpp"
@@ -28,34 +29,27 @@ std::string short_digest(const std::string& digest) {
   return digest.size() > 19 ? digest.substr(7, 12) : digest;
 }
 
-// Hashes, decompresses, hashes and extracts one layer blob into dir/diff.
-void extract_layer(const archive::ArchiveLayer& source, const std::string& expected_diff_id, StagedLayer& staged,
-                   const IngestOptions& options, IngestResult& result, const std::string& label) {
-  UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) fail_errno("{}: open layer", label);
-  FdReader file(fd.get(), source.path);
-  HashingReader blob(file);
-  archive::DecompressingReader plain(blob, label);
-  HashingReader tar(plain);
+// What ingest requires of a layer's content: the manifest's digest and size
+// (when it has them) and the config's diff_id. "" when all match.
+std::string mismatch(const archive::ArchiveLayer& source, const std::string& expected_diff_id,
+                     const detail::LayerBlobExtraction& x, const std::string& label) {
+  if (!source.digest.empty() && x.blob_digest != source.digest) {
+    return fmt::format("{}: digest mismatch: expected {}, content has {}", label, source.digest, x.blob_digest);
+  }
+  if (source.size >= 0 && static_cast<uint64_t>(source.size) != x.blob_size) {
+    return fmt::format("{}: size mismatch: expected {} bytes, got {}", label, source.size, x.blob_size);
+  }
+  if (x.diff_id != expected_diff_id) {
+    return fmt::format("{}: uncompressed content {} does not match the config's diff_id {}", label, x.diff_id,
+                       expected_diff_id);
+  }
+  return "";
+}
 
-  std::string diff = fs::join(staged.dir, "diff");
-  fs::mkdir_p(diff, 0755);
-  archive::ExtractResult extracted = archive::extract_tar(tar, diff, options.extract);
-  // Tars end with padding the extractor need not read; hash all of it.
-  drain(tar);
-  drain(blob);
-
-  std::string blob_digest = blob.digest();
-  if (!source.digest.empty() && blob_digest != source.digest) {
-    fail("{}: digest mismatch: expected {}, content has {}", label, source.digest, blob_digest);
-  }
-  if (source.size >= 0 && static_cast<uint64_t>(source.size) != blob.bytes()) {
-    fail("{}: size mismatch: expected {} bytes, got {}", label, source.size, blob.bytes());
-  }
-  std::string diff_id = tar.digest();
-  if (diff_id != expected_diff_id) {
-    fail("{}: uncompressed content {} does not match the config's diff_id {}", label, diff_id, expected_diff_id);
-  }
+// Reports the extraction's warnings and fills the layer record.
+void record_layer(const archive::ArchiveLayer& source, const detail::LayerBlobExtraction& x, StagedLayer& staged,
+                  const IngestOptions& options, IngestResult& result, const std::string& label) {
+  const archive::ExtractResult& extracted = x.extracted;
   // Device nodes are common in base layers (dev/null, dev/tty, ...): one
   // line for all of them rather than one per node.
   const std::string_view device_prefix = "skipping device node ";
@@ -80,15 +74,42 @@ void extract_layer(const archive::ArchiveLayer& source, const std::string& expec
     }
     result.squashed += extracted.squashed;
   }
-  staged.record.blob_digest = blob_digest;
+  staged.record.blob_digest = x.blob_digest;
   staged.record.blob_media_type = source.media_type;
-  staged.record.blob_size = static_cast<int64_t>(blob.bytes());
-  staged.record.tar_size = static_cast<int64_t>(tar.bytes());
+  staged.record.blob_size = static_cast<int64_t>(x.blob_size);
+  staged.record.tar_size = static_cast<int64_t>(x.tar_size);
   // Docker and podman report a layer's size as its uncompressed tar size.
-  staged.record.size = static_cast<int64_t>(tar.bytes());
+  staged.record.size = static_cast<int64_t>(x.tar_size);
   staged.record.whiteouts = options.extract.whiteouts == archive::WhiteoutFormat::Overlay ? "overlay" : "aufs";
   staged.record.created = timeutil::format_rfc3339_nano(timeutil::now_ns());
   staged.extracted = true;
+}
+
+// Hashes, decompresses, hashes and extracts one layer blob into dir/diff.
+void extract_layer(const archive::ArchiveLayer& source, const std::string& expected_diff_id, StagedLayer& staged,
+                   const IngestOptions& options, IngestResult& result, const std::string& label) {
+  UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) fail_errno("{}: open layer", label);
+  FdReader file(fd.get(), source.path);
+  std::string diff = fs::join(staged.dir, "diff");
+  fs::mkdir_p(diff, 0755);
+  detail::LayerBlobExtraction x = detail::extract_layer_blob(file, diff, options.extract, label);
+  std::string wrong = mismatch(source, expected_diff_id, x, label);
+  if (!wrong.empty()) fail("{}", wrong);
+  record_layer(source, x, staged, options, result, label);
+}
+
+// Takes the layer from an EagerLayers child when one extracted this very
+// blob and its content checks out; false: extract it here.
+bool adopt_eager_layer(const archive::ArchiveLayer& source, const std::string& expected_diff_id, StagedLayer& staged,
+                       const IngestOptions& options, IngestResult& result, const std::string& label) {
+  if (!options.eager) return false;
+  std::optional<EagerLayer> eager = options.eager->claim(source.path);
+  if (!eager || !mismatch(source, expected_diff_id, *eager->result, label).empty()) return false;
+  std::string diff = fs::join(staged.dir, "diff");
+  if (::rename(eager->diff_dir.c_str(), diff.c_str()) != 0) return false;
+  record_layer(source, *eager->result, staged, options, result, label);
+  return true;
 }
 
 }  // namespace
@@ -136,7 +157,9 @@ IngestResult ingest_image(Store& store, const archive::ArchiveImage& source, con
       continue;
     }
     fs::mkdir_p(layer.dir, 0700);
-    extract_layer(source.layers[i], diff_ids[i], layer, options, result, label);
+    if (!adopt_eager_layer(source.layers[i], diff_ids[i], layer, options, result, label)) {
+      extract_layer(source.layers[i], diff_ids[i], layer, options, result, label);
+    }
     if (options.progress) options.progress(fmt::format("Loading layer {}", short_digest(diff_ids[i])));
   }
 

@@ -11,7 +11,9 @@
 #include "kayak/util/strings.hpp"
 
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,7 +24,28 @@ namespace kayak::store {
 
 // ---- staging -----------------------------------------------------------
 
+namespace {
+
+// Marks the staging root as the top of a directory hierarchy (chattr +T), so
+// that ext4's Orlov allocator places each staging directory (a layer being
+// extracted) in a block group of its own instead of next to its parent.
+// Without a journal, ext4 skips inodes freed in the last minute one by one
+// for every file it creates (recently_deleted() in its inode allocator):
+// loading right after `rmi` (or any big removal nearby) then costs ~200 us
+// per file instead of ~15, 3-4x the whole load. Best effort: other file
+// systems do not have the flag, and nothing depends on it.
+void hint_top_directory(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  int flags = 0;
+  if (!fd || ::ioctl(fd.get(), FS_IOC_GETFLAGS, &flags) != 0 || (flags & FS_TOPDIR_FL)) return;
+  flags |= FS_TOPDIR_FL;
+  ::ioctl(fd.get(), FS_IOC_SETFLAGS, &flags);
+}
+
+}  // namespace
+
 StagingDir::StagingDir(const std::string& tmp_root, const std::string& prefix) {
+  hint_top_directory(tmp_root);
   for (;;) {
     std::string lock_path = fs::join(tmp_root, prefix + "-XXXXXX.lock");
     UniqueFd fd(::mkostemps(lock_path.data(), 5, O_CLOEXEC));

@@ -8,6 +8,8 @@
 #include "kayak/util/stream.hpp"
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,19 @@ enum class WhiteoutFormat {
 enum class OutOfRangeIds {
   Squash,  // store the entry as owned by 0 and report it
   Fail,    // throw an error naming the path and the ID
+};
+
+// Receives a copy of a regular file's content while extract_tar writes it:
+// lets the layer blobs of an image archive be extracted while the archive
+// is still being unpacked. Destroyed without finish() when the content
+// cannot be passed on whole and in order (sparse holes, an error).
+class ContentTap {
+public:
+  virtual ~ContentTap() = default;
+  // The next bytes of the content, in order and contiguous.
+  virtual void write(const void* data, size_t size) = 0;
+  // Every byte was passed on; fd is the file just written (still open).
+  virtual void finish(int fd) = 0;
 };
 
 struct ExtractOptions {
@@ -43,6 +58,9 @@ struct ExtractOptions {
   // For unpacking image archives (not layers): ignore owners, devices, xattrs
   // and whiteout names (".wh." files are kept as plain files).
   bool plain = false;
+  // When set, called for every regular file extract_tar writes (with its
+  // cleaned path); may return nullptr.
+  std::function<std::unique_ptr<ContentTap>(const std::string& path)> tap = {};
 };
 
 struct ExtractResult {

@@ -7,6 +7,7 @@
 // files can be renamed into the blob store without another copy.
 #pragma once
 
+#include "kayak/archive/extract.hpp"
 #include "kayak/util/stream.hpp"
 
 #include <cstdint>
@@ -42,8 +43,10 @@ enum class LayoutKind { DockerArchive, Oci };
 
 // Unpacks a (possibly compressed) tar stream of an image archive into dir,
 // safely (no owners, devices, or paths outside dir). Throws on a truncated
-// or corrupt stream.
-void unpack_archive(Reader& in, const std::string& dir);
+// or corrupt stream. tap, when set, sees each file's content as it is
+// written (ExtractOptions::tap).
+void unpack_archive(Reader& in, const std::string& dir,
+                    std::function<std::unique_ptr<ContentTap>(const std::string& path)> tap = {});
 
 // Which layout dir holds: manifest.json means docker-archive (preferred when
 // both exist, as in Docker >= 25 output), index.json + oci-layout means OCI.

@@ -71,13 +71,6 @@ store::ContainerConfig build_container_config(const CreateOptions& options, cons
                                               const image::ImageConfig& image_config,
                                               const EnvLookup& env = caller_env);
 
-// -v / --mount / --tmpfs as mount specs. INTERIM: the volumes module owns
-// the real parser (commands::parse_volume_flag ...); this minimal one keeps
-// create working until it lands and should then be replaced by it.
-std::vector<store::MountSpec> interim_parse_mount_flags(const std::vector<std::string>& volumes,
-                                                        const std::vector<std::string>& mounts,
-                                                        const std::vector<std::string>& tmpfs);
-
 // Docker's RAMInBytes: "512m", "1g", "1024" (bytes). Throws on bad text.
 int64_t parse_memory_size(const std::string& text);
 

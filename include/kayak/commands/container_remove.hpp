@@ -19,10 +19,6 @@ struct ContainerRemoveOptions {
 // One item per container; line is the name/ID as typed (the full ID for --all).
 std::vector<ContainerItem> remove_containers(store::Context& ctx, const ContainerRemoveOptions& options);
 
-// Removes the anonymous volumes a container used. HOOK for the volumes
-// module, which owns volumes: until it lands this does nothing.
-void remove_anonymous_volumes(store::Context& ctx, const store::ContainerConfig& config);
-
 void rename_container(store::Context& ctx, const std::string& target, const std::string& new_name);
 
 }  // namespace kayak::commands

@@ -7,6 +7,7 @@
 
 #include "kayak/archive/extract.hpp"
 #include "kayak/archive/image_archive.hpp"
+#include "kayak/store/eager_layers.hpp"
 #include "kayak/store/store.hpp"
 
 #include <functional>
@@ -24,6 +25,9 @@ struct IngestOptions {
   std::function<void(const std::string&)> progress;
   // Shown in messages ("busybox:latest"), may be empty.
   std::string display_name;
+  // Layers already extracted while the archive was unpacked (load); each is
+  // verified like any other, and extracted here when missing or wrong.
+  EagerLayers* eager = nullptr;
 };
 
 struct IngestResult {

@@ -1,0 +1,238 @@
+#include "kayak/monitor/container_monitor.hpp"
+
+#include "kayak/store/volume.hpp"
+
+#include "io.hpp"
+#include "kayak/monitor/container_spec.hpp"
+#include "kayak/runtime/launch.hpp"
+#include "kayak/store/container.hpp"
+#include "kayak/store/context.hpp"
+#include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/log.hpp"
+#include "kayak/util/strings.hpp"
+#include "kayak/util/time.hpp"
+#include "kayak/util/process.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace kayak::monitor {
+
+namespace {
+
+std::string stop_marker_path(const std::string& run_dir) { return fs::join(run_dir, "stop-requested"); }
+
+uint64_t start_time_of(pid_t pid) {
+  auto stat = proc::read_stat(pid);
+  return stat ? stat->start_time : 0;
+}
+
+// Docker's restart back-off: 100 ms, doubled per restart, at most a minute.
+int restart_delay_ms(int restart_count) {
+  int64_t delay = 100LL << std::min(restart_count, 10);
+  return static_cast<int>(std::min<int64_t>(delay, 60000));
+}
+
+bool wants_restart(const store::RestartPolicy& policy, int exit_code, int restart_count) {
+  if (policy.name == "always" || policy.name == "unless-stopped") return true;
+  if (policy.name == "on-failure")
+    return exit_code != 0 && (policy.max_retries <= 0 || restart_count < policy.max_retries);
+  return false;
+}
+
+// --log-opt max-size: "10m", "512k", "1g", "2048" (binary units, as Docker).
+uint64_t parse_log_size(const std::string& text) {
+  std::string lower = str::to_lower(text);
+  if (lower.ends_with("b")) lower.pop_back();
+  uint64_t unit = 1;
+  if (!lower.empty()) {
+    switch (lower.back()) {
+      case 'k': unit = 1ULL << 10; break;
+      case 'm': unit = 1ULL << 20; break;
+      case 'g': unit = 1ULL << 30; break;
+      default: break;
+    }
+    if (unit != 1) lower.pop_back();
+  }
+  auto number = str::parse_uint(lower);
+  if (!number) fail("invalid log option max-size={}", text);
+  return *number * unit;
+}
+
+// Records each start and exit in state.json, under the container's lock,
+// and decides restarts.
+class StateRecorder : public MonitorEvents {
+public:
+  StateRecorder(store::ContainerStore& containers, const store::ContainerConfig& config)
+    : containers_(containers), config_(config) {}
+
+  void started(const runtime::Launched& launched) override {
+    FileLock lock = containers_.lock(config_.id);
+    store::ContainerState state = containers_.stored_state(config_.id);
+    state.status = store::ContainerStatus::Running;
+    state.pid = launched.pid;
+    state.pid_start_time = launched.start_time ? launched.start_time : start_time_of(launched.pid);
+    state.monitor_pid = ::getpid();
+    state.monitor_start_time = start_time_of(::getpid());
+    state.boot_id = proc::boot_id();
+    state.exit_code = 0;
+    state.error.clear();
+    state.oom_killed = false;
+    state.started_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
+    // A start by the user counts restarts afresh (as Docker does); the
+    // monitor's own restarts add up.
+    if (first_start_) state.restart_count = 0;
+    first_start_ = false;
+    containers_.write_state(config_.id, state);
+  }
+
+  int exited(int exit_code) override {
+    try {
+      return record_exit(exit_code);
+    } catch (const Error& e) {
+      // Removed under us (rm -f): nothing left to record, nothing to restart.
+      log::warn("recording the exit of {}: {}", config_.id.substr(0, 12), e.what());
+      return -1;
+    }
+  }
+
+  void restart_failed(const std::string& error) override {
+    try {
+      FileLock lock = containers_.lock(config_.id);
+      store::ContainerState state = containers_.stored_state(config_.id);
+      state.error = error;
+      state.monitor_pid = 0;
+      state.monitor_start_time = 0;
+      containers_.write_state(config_.id, state);
+    } catch (const Error& e) {
+      log::warn("recording the restart failure of {}: {}", config_.id.substr(0, 12), e.what());
+    }
+  }
+
+private:
+  int record_exit(int exit_code) {
+    FileLock lock = containers_.lock(config_.id);
+    store::ContainerState state = containers_.stored_state(config_.id);
+    state.status = store::ContainerStatus::Exited;
+    state.pid = 0;
+    state.pid_start_time = 0;
+    state.exit_code = exit_code;
+    state.finished_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
+    int delay = -1;
+    std::string marker = stop_marker_path(containers_.run_dir(config_.id));
+    bool stop_requested = ::unlink(marker.c_str()) == 0;
+    if (!stop_requested && wants_restart(config_.restart, exit_code, state.restart_count)) {
+      delay = restart_delay_ms(state.restart_count);
+      ++state.restart_count;
+    }
+    if (delay < 0) {
+      state.monitor_pid = 0;
+      state.monitor_start_time = 0;
+    }
+    containers_.write_state(config_.id, state);
+    return delay;
+  }
+
+  store::ContainerStore& containers_;
+  const store::ContainerConfig& config_;
+  bool first_start_ = true;
+};
+
+// A failed start, as Docker leaves it: still Created, with the exit code
+// and the error recorded.
+void record_start_failure(store::ContainerStore& containers, const std::string& id, const Error& error) {
+  try {
+    FileLock lock = containers.lock(id);
+    store::ContainerState state = containers.stored_state(id);
+    state.status = state.started_at.empty() ? store::ContainerStatus::Created : store::ContainerStatus::Exited;
+    state.pid = 0;
+    state.pid_start_time = 0;
+    state.monitor_pid = 0;
+    state.monitor_start_time = 0;
+    state.exit_code = error.exit_code();
+    state.error = error.what();
+    containers.write_state(id, state);
+  } catch (const Error& e) {
+    log::warn("recording the start failure of {}: {}", id.substr(0, 12), e.what());
+  }
+}
+
+// --rm: the container and its anonymous volumes go.
+void remove_container(store::Context& context, const store::ContainerConfig& config) {
+  try {
+    // Inside the store's user namespace (upper dir files may belong to
+    // subordinate IDs); not under our own lock, which a second flock from
+    // this process would wait for.
+    store::remove_container(context, config.id);
+  } catch (const Error& e) {
+    log::warn("removing container {}: {}", config.id.substr(0, 12), e.what());
+    return;
+  }
+  try {
+    store::remove_anonymous_volumes(context, config.mounts);
+  } catch (const Error& e) {
+    log::warn("removing the anonymous volumes of {}: {}", config.id.substr(0, 12), e.what());
+  }
+}
+
+void report(int fd, const std::string& text) {
+  if (fd < 0) return;
+  write_fully(fd, text);
+  ::close(fd);
+}
+
+}  // namespace
+
+void mark_stop_requested(const std::string& run_dir) {
+  fs::mkdir_p(run_dir, 0700);
+  fs::write_file_atomic(stop_marker_path(run_dir), "", 0600);
+}
+
+int run_monitored(MonitorRequest request) {
+  store::Context context(request.paths);
+  store::Store& store = context.store();
+  store::ContainerStore containers(store);
+  store::ContainerConfig config;
+  runtime::ContainerSpec spec;
+  MonitorOptions options;
+  options.local = request.local;
+  options.sig_proxy = request.sig_proxy;
+  options.initial_clients = std::move(request.attach_clients);
+  std::optional<StateRecorder> recorder;
+  std::optional<Monitor> monitor;
+  try {
+    config = containers.config(request.id);
+    options.tty = config.tty;
+    options.open_stdin = config.open_stdin;
+    if (config.log_driver != "none") options.log_path = containers.log_path(config.id);
+    for (const auto& [key, value] : config.log_options)
+      if (key == "max-size") options.log_max_size = parse_log_size(value);
+    std::string run_dir = containers.run_dir(config.id);
+    fs::mkdir_p(run_dir, 0700);
+    ::unlink(stop_marker_path(run_dir).c_str());
+    options.attach_socket = fs::join(run_dir, "attach");
+
+    SpecContext spec_context{store, containers, context.identity()};
+    spec = build_container_spec(spec_context, config);
+    become_subreaper();
+    recorder.emplace(containers, config);
+    monitor.emplace(std::move(options), [&spec](const runtime::Stdio& io) { return runtime::launch(spec, io); },
+                    *recorder);
+    monitor->start();
+  } catch (const Error& e) {
+    if (!config.id.empty()) {
+      record_start_failure(containers, config.id, e);
+      if (config.auto_remove) remove_container(context, config);
+    }
+    report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
+    throw;
+  }
+  report(request.ready_fd, encode_start_report(0, ""));
+  int code = monitor->run();
+  if (config.auto_remove) remove_container(context, config);
+  return code;
+}
+
+}  // namespace kayak::monitor

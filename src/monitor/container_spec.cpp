@@ -1,0 +1,175 @@
+#include "kayak/monitor/container_spec.hpp"
+
+#include "kayak/store/volume.hpp"
+
+#include "kayak/runtime/capabilities.hpp"
+#include "kayak/runtime/defaults.hpp"
+#include "kayak/runtime/seccomp.hpp"
+
+#include "kayak/util/error.hpp"
+#include "kayak/util/fd.hpp"
+#include "kayak/util/fs.hpp"
+#include "kayak/util/log.hpp"
+#include "kayak/util/strings.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace kayak::monitor {
+
+namespace {
+
+bool has_mount_at(const std::vector<runtime::Mount>& mounts, const std::string& destination) {
+  return std::any_of(mounts.begin(), mounts.end(), [&](const auto& m) { return m.destination == destination; });
+}
+
+// Userdata files are made again at every start, so a crash costs nothing
+// and they need no fsync (which would cost a disk flush per file on the
+// run path). Rewritten in place: the bind mount follows the inode.
+void write_userdata_file(const std::string& path, const std::string& content) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) fail_errno("open {}", path);
+  std::string_view rest = content;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail_errno("write {}", path);
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+uint64_t caller_hard_limit(int resource) {
+  struct rlimit limit {};
+  if (::getrlimit(resource, &limit) != 0) return RLIM_INFINITY;
+  return limit.rlim_max;
+}
+
+std::vector<std::string> process_env(const store::ContainerConfig& config) {
+  std::vector<std::string> env = config.env;
+  auto has = [&](std::string_view key) {
+    return std::any_of(env.begin(), env.end(), [&](const std::string& kv) {
+      return kv.size() > key.size() && kv.starts_with(key) && kv[key.size()] == '=';
+    });
+  };
+  // What Docker adds to every container's environment.
+  if (!has("PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!has("HOSTNAME")) env.push_back("HOSTNAME=" + config.hostname);
+  if (config.tty && !has("TERM")) env.push_back("TERM=xterm");
+  return env;
+}
+
+runtime::NetworkNamespace network_of(SpecContext& context, const store::ContainerConfig& config,
+                                     std::string& net_path) {
+  const std::string& mode = config.network_mode;
+  if (mode == "host") return runtime::NetworkNamespace::Host;
+  if (mode.starts_with("ns:")) {
+    net_path = mode.substr(3);
+    return runtime::NetworkNamespace::Path;
+  }
+  if (mode.starts_with("container:")) {
+    std::string other = context.containers.resolve(mode.substr(10));
+    store::ContainerState state = context.containers.state(other);
+    if (state.status != store::ContainerStatus::Running || state.pid <= 0)
+      fail("cannot join the network of container {}: it is not running", mode.substr(10));
+    net_path = fmt::format("/proc/{}/ns/net", state.pid);
+    return runtime::NetworkNamespace::Path;
+  }
+  return runtime::NetworkNamespace::New;
+}
+
+}  // namespace
+
+runtime::ContainerSpec build_container_spec(SpecContext& context, const store::ContainerConfig& config) {
+  runtime::ContainerSpec spec;
+  spec.identity = context.identity;
+
+  // Rootfs: the image's layers, top first, under the container's upper dir.
+  spec.rootfs.driver = config.driver;
+  for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it)
+    spec.rootfs.lower_dirs.push_back(fs::join(context.store.layer_dir(*it), "diff"));
+  if (config.driver == "vfs") {
+    spec.rootfs.vfs_dir = context.containers.vfs_dir(config.id);
+  } else {
+    spec.rootfs.upper_dir = context.containers.upper_dir(config.id);
+    spec.rootfs.work_dir = context.containers.work_dir(config.id);
+    spec.rootfs.userxattr = config.driver == "overlay" && context.identity.mode != IdentityMode::Root;
+  }
+  spec.rootfs.read_only = config.read_only;
+
+  spec.hostname = config.hostname;
+  spec.domainname = config.domainname;
+  spec.network = network_of(context, config, spec.net_path);
+  spec.privileged = config.privileged;
+  if (!config.privileged) {
+    spec.masked_paths = runtime::default_masked_paths();
+    spec.readonly_paths = runtime::default_readonly_paths();
+  }
+
+  store::VolumeStore volumes(context.store.root());
+  spec.mounts = runtime_mounts(config, [&](const std::string& name) { return volumes.data_dir(name); });
+
+  // Userdata files, unless the user mounts something there.
+  std::string userdata = context.containers.userdata_dir(config.id);
+  fs::mkdir_p(userdata, 0700);
+  auto bind_file = [&](const std::string& name, const std::string& destination, const std::string& content) {
+    if (has_mount_at(spec.mounts, destination)) return;
+    std::string path = fs::join(userdata, name);
+    write_userdata_file(path, content);
+    runtime::Mount mount;
+    mount.type = "bind";
+    mount.source = path;
+    mount.destination = destination;
+    mount.recursive = false;
+    mount.file = true;
+    mount.read_only = config.read_only;
+    spec.mounts.push_back(std::move(mount));
+  };
+  std::string host_hosts, host_resolv;
+  fs::read_file_if_exists("/etc/hosts", host_hosts);
+  fs::read_file_if_exists("/etc/resolv.conf", host_resolv);
+  bind_file("hosts", "/etc/hosts", make_hosts(config, host_hosts));
+  bind_file("hostname", "/etc/hostname", config.hostname + "\n");
+  bind_file("resolv.conf", "/etc/resolv.conf", make_resolv_conf(config, host_resolv));
+
+  // --read-only keeps scratch space writable where programs expect it.
+  if (config.read_only && config.read_only_tmpfs) {
+    for (const char* path : {"/tmp", "/var/tmp", "/run"}) {
+      if (has_mount_at(spec.mounts, path)) continue;
+      runtime::Mount tmp;
+      tmp.type = "tmpfs";
+      tmp.source = "tmpfs";
+      tmp.destination = path;
+      tmp.flags = MS_NOSUID | MS_NODEV;
+      tmp.data = "mode=1777";
+      spec.mounts.push_back(std::move(tmp));
+    }
+  }
+
+  runtime::ProcessSpec& process = spec.process;
+  process.args.push_back(config.path);
+  process.args.insert(process.args.end(), config.args.begin(), config.args.end());
+  process.env = process_env(config);
+  process.cwd = config.working_dir.empty() ? "/" : config.working_dir;
+  process.user = config.user;
+  process.tty = config.tty;
+  process.no_new_privileges = config.no_new_privileges;
+  process.caps = runtime::effective_capabilities(config.cap_add, config.cap_drop, config.privileged);
+  // Compiled once per profile, capability set, libseccomp and kernel, then
+  // read from the cache (DESIGN "Threads, the child and the hot path").
+  // As Docker: --privileged drops the default profile, not one given.
+  bool wants_filter = config.seccomp_profile.empty() ? !config.privileged : config.seccomp_profile != "unconfined";
+  if (wants_filter) {
+    process.seccomp_bpf = runtime::compile_seccomp_cached(
+      config.seccomp_profile, process.caps, fs::join(context.store.root(), "cache/seccomp"),
+      config.seccomp_profile.empty() ? "the default seccomp profile" : "the container's seccomp profile");
+  }
+  process.rlimits = clamp_ulimits(config.ulimits, caller_hard_limit);
+  return spec;
+}
+
+}  // namespace kayak::monitor

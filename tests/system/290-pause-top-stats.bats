@@ -189,3 +189,28 @@ proc_state() { awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat"; }
     assert "$output" =~ " Seccomp: enabled \(libseccomp [0-9]+\.[0-9]+\.[0-9]+\)"
     assert "$output" =~ "Containers: 2$NL  Running: 0$NL  Paused: 1$NL  Stopped: 1"
 }
+
+@test "a real container from run -d: pause, top, stats, unpause, stop while paused" {
+    skip_if_no_run
+    make_busybox_image
+    run_kayak run -d --name real "$BUSYBOX_REF" sh -c 'sleep 1000 & sleep 1001'
+    local id=$output pid
+    run_kayak inspect -f '{{.State.Pid}}' real
+    pid=$output
+    run_kayak top real pid args
+    assert "${lines[1]}" =~ "^$pid +sleep 1001$"
+    assert "${lines[2]}" =~ " +sleep 1000$"
+    run_kayak pause real
+    assert "$(proc_state "$pid")" == T
+    run_kayak ps --format '{{.Status}}'
+    assert "$output" =~ "^Up .* \(Paused\)$"
+    run_kayak stats --no-stream --format '{{.Name}} {{.PIDs}} {{.NetIO}}' real
+    assert "real 2 0B / 0B"
+    run_kayak unpause real
+    assert "$(proc_state "$pid")" == S
+    run_kayak pause real
+    run_kayak stop -t 2 real
+    run_kayak ps -a --format '{{.Status}}'
+    assert "$output" =~ "^Exited "
+    run_kayak rm -f real
+}

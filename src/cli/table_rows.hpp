@@ -19,5 +19,6 @@ std::vector<Command> system_commands();
 std::vector<Command> container_commands();
 std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp
 std::vector<Command> volume_commands();
+std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, top, stats
 
 }  // namespace kayak::cli::rows

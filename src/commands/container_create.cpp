@@ -1,4 +1,5 @@
 #include "kayak/commands/container_create.hpp"
+#include "kayak/commands/resource_flags.hpp"
 
 #include "kayak/commands/container_remove.hpp"
 #include "kayak/commands/mount_flags.hpp"
@@ -463,6 +464,7 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
     FileLock lock = store.lock_shared();
     store::ImageRecord image = store.resolve_image(options.image);
     config = build_container_config(options, new_container_id(), image, store.image_config(image));
+    check_resource_flags(config, runtime::detect_cgroups());
     config.created = timeutil::format_rfc3339_nano(timeutil::now_ns());
     std::vector<std::string> layer_dirs;
     for (const auto& chain : config.layers) layer_dirs.push_back(store.layer_dir(chain) + "/diff");

@@ -1,5 +1,7 @@
 #include "kayak/commands/container_remove.hpp"
 
+#include "kayak/runtime/cgroup.hpp"
+
 #include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/log.hpp"
@@ -34,6 +36,8 @@ void remove_one(store::Context& ctx, store::ContainerStore& containers, const st
     // Removing marks the container for readers while files go.
     now.status = store::ContainerStatus::Removing;
     containers.write_state(id, now);
+    // Its cgroup, when it had one in a delegated subtree (processes are gone).
+    runtime::remove_container_cgroup(runtime::detect_cgroups(), id);
     store::remove_container(ctx, id);
   }
   if (options.volumes) store::remove_anonymous_volumes(ctx, config.mounts);

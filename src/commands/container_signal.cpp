@@ -1,5 +1,6 @@
 #include "kayak/commands/container_signal.hpp"
 
+#include "kayak/commands/container_pause.hpp"
 #include "kayak/monitor/container_monitor.hpp"
 
 #include "kayak/util/error.hpp"
@@ -92,6 +93,8 @@ std::vector<ContainerItem> kill_containers(store::Context& ctx, const std::vecto
     if (!init || !proc::send_signal(init.get(), *signal)) {
       fail("Cannot kill container: {}: Container {} is not running", target, id);
     }
+    // A paused container's processes act on the signal once continued.
+    if (state.status == store::ContainerStatus::Paused && *signal != SIGSTOP) resume_if_paused(ctx, id);
     return target;
   });
 }
@@ -109,6 +112,9 @@ std::vector<ContainerItem> stop_containers(store::Context& ctx, const std::vecto
     store::ContainerConfig config = containers.config(id);
     int seconds = timeout ? *timeout : config.stop_timeout.value_or(10);
     int signal = chosen ? *chosen : sig::parse(config.stop_signal).value_or(SIGTERM);
+    // Every process of a paused container must see the signal, not only
+    // the init stop_container continues.
+    resume_if_paused(ctx, id);
     stop_container(containers, id, signal, seconds);
     return target;
   });

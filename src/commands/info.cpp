@@ -1,5 +1,7 @@
 #include "kayak/commands/info.hpp"
 
+#include "info_runtime.hpp"
+
 #include "kayak/format/units.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
@@ -85,7 +87,6 @@ json::Value system_info(store::Context& ctx) {
   info.set("StoreRoot", ctx.store().paths().root);
   info.set("RunRoot", ctx.store().paths().runroot);
   info.set("Images", static_cast<int64_t>(images));
-  info.set("Containers", 0);
   info.set("Driver", driver.name);
   json::Value status = json::Value::array();
   status.push_back(status_pair("Backing Filesystem", driver.backing_fs));
@@ -94,6 +95,7 @@ json::Value system_info(store::Context& ctx) {
   status.push_back(status_pair("userxattr", driver.userxattr ? "true" : "false"));
   info.set("DriverStatus", std::move(status));
   if (!driver.fallback_reason.empty()) info.set("DriverFallbackReason", driver.fallback_reason);
+  add_runtime_info(ctx, info);
   return info;
 }
 
@@ -128,10 +130,10 @@ std::string render_info(const json::Value& info) {
   line(1, "Root Dir", info["StoreRoot"].as_string());
   line(1, "Run Root", info["RunRoot"].as_string());
   line(1, "Images", std::to_string(info["Images"].as_int()));
-  line(1, "Containers", std::to_string(info["Containers"].as_int()));
   line(1, "Storage Driver", info["Driver"].as_string());
   for (const auto& pair : info["DriverStatus"].as_array()) line(2, pair[0].as_string(), pair[1].as_string());
   if (info.contains("DriverFallbackReason")) line(2, "Fallback Reason", info["DriverFallbackReason"].as_string());
+  out += render_runtime_info(info);
   return out;
 }
 

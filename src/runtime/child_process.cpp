@@ -29,13 +29,18 @@ SocketPair make_socketpair() {
   return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd) {
+pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd, int cgroup_fd) {
   int fd = -1;
   struct clone_args args;
   std::memset(&args, 0, sizeof args);
   args.flags = flags | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(&fd);
   args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    // Born in its cgroup: no window where it runs unlimited (CLONE_INTO_CGROUP).
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid < 0) {
     int err = errno;

@@ -27,7 +27,8 @@ SocketPair make_socketpair();  // close-on-exec, SOCK_SEQPACKET
 
 // Starts a child running the plan with clone3 (flags | CLONE_PIDFD); returns
 // its pid and stores the pidfd. The child never returns.
-pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd);
+// cgroup_fd >= 0: the child starts in that cgroup v2 directory.
+pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd, int cgroup_fd = -1);
 
 // Reads the child's report until the pipe closes: nothing means execve
 // succeeded (the pipe is close-on-exec).

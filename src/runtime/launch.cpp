@@ -52,7 +52,7 @@ Launched launch(const ContainerSpec& spec, const Stdio& stdio) {
   if (userns) flags |= CLONE_NEWUSER;
   if (spec.network == NetworkNamespace::New) flags |= CLONE_NEWNET;
   UniqueFd pidfd;
-  pid_t pid = clone_child(flags, plan, report.write.get(), pidfd);
+  pid_t pid = clone_child(flags, plan, report.write.get(), pidfd, spec.cgroup_fd);
   ChildGuard guard(pid);
   report.write.reset();
   tty.child.reset();

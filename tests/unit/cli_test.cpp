@@ -158,7 +158,7 @@ TEST_CASE("cli: flag values outside the allowed choices") {
 }
 
 TEST_CASE("cli: unknown commands, with cobra's suggestions") {
-  CHECK(usage_error_of({"foo"}) == "unknown command \"foo\" for \"kayak\"\nSee 'kayak --help'.");
+  CHECK(usage_error_of({"frobnicate"}) == "unknown command \"frobnicate\" for \"kayak\"\nSee 'kayak --help'.");
   CHECK(usage_error_of({"imagse"}) ==
         "unknown command \"imagse\" for \"kayak\"\n\nDid you mean this?\n\timage\n\timages\n\n"
         "See 'kayak --help'.");

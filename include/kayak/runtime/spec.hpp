@@ -90,6 +90,10 @@ struct ContainerSpec {
   std::vector<std::string> readonly_paths;
   bool privileged = false;  // host devices, no masks, all caps, no seccomp
   ProcessSpec process;
+  // An O_DIRECTORY fd of the container's cgroup v2 directory
+  // (create_container_cgroup in runtime/cgroup.hpp), or -1: the init is
+  // cloned straight into it (CLONE_INTO_CGROUP). Owned by the caller.
+  int cgroup_fd = -1;
 };
 
 }  // namespace kayak::runtime

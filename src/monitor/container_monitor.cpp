@@ -4,6 +4,7 @@
 
 #include "io.hpp"
 #include "kayak/monitor/container_spec.hpp"
+#include "kayak/runtime/cgroup.hpp"
 #include "kayak/runtime/launch.hpp"
 #include "kayak/store/container.hpp"
 #include "kayak/store/context.hpp"
@@ -202,6 +203,18 @@ int run_monitored(MonitorRequest request) {
   options.initial_clients = std::move(request.attach_clients);
   std::optional<StateRecorder> recorder;
   std::optional<Monitor> monitor;
+  // The container's own cgroup where one is delegated to us (limits,
+  // freezer); it outlives every (re)start this monitor makes.
+  const runtime::CgroupSupport cgroups = runtime::detect_cgroups();
+  std::optional<runtime::ContainerCgroup> cgroup;
+  auto drop_cgroup = [&] {
+    if (!cgroups.delegated() || config.id.empty()) return;
+    try {
+      runtime::remove_container_cgroup(cgroups, config.id);
+    } catch (const Error& e) {
+      log::warn("removing the cgroup of {}: {}", config.id.substr(0, 12), e.what());
+    }
+  };
   try {
     config = containers.config(request.id);
     options.tty = config.tty;
@@ -216,6 +229,11 @@ int run_monitored(MonitorRequest request) {
 
     SpecContext spec_context{store, containers, context.identity()};
     spec = build_container_spec(spec_context, config);
+    if (cgroups.delegated()) {
+      cgroup = runtime::create_container_cgroup(cgroups, config.id,
+                                                {config.memory, config.pids_limit, config.nano_cpus});
+      spec.cgroup_fd = cgroup->fd.get();
+    }
     become_subreaper();
     recorder.emplace(containers, config);
     monitor.emplace(std::move(options), [&spec](const runtime::Stdio& io) { return runtime::launch(spec, io); },
@@ -223,6 +241,7 @@ int run_monitored(MonitorRequest request) {
     monitor->start();
   } catch (const Error& e) {
     if (!config.id.empty()) {
+      drop_cgroup();
       record_start_failure(containers, config.id, e);
       if (config.auto_remove) remove_container(context, config);
     }
@@ -231,6 +250,7 @@ int run_monitored(MonitorRequest request) {
   }
   report(request.ready_fd, encode_start_report(0, ""));
   int code = monitor->run();
+  drop_cgroup();
   if (config.auto_remove) remove_container(context, config);
   return code;
 }

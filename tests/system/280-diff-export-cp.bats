@@ -2,23 +2,17 @@
 # kayak diff, export and cp: reading and writing a container's file system.
 #
 # Stopped containers are changed with `cp` itself, so most tests need only
-# `create`; tests that need a running container say so (require_run).
+# `create`; the others run a container.
 
 load helpers
 
-# The container commands land from other branches; until they do, the
-# tests that need them are skipped with this reason (not an environment
-# problem: remove these guards once create/run are on main).
-require_create() {
-    kayak create --help >/dev/null 2>&1 || skip "waiting for 'create' (containers branch)"
-}
-require_run() {
-    kayak run --help >/dev/null 2>&1 || skip "waiting for 'run' (monitor branch)"
+# `exec` is not built yet; the tests that use it say so.
+require_exec() {
+    kayak exec --help >/dev/null 2>&1 || skip "needs 'kayak exec', not built yet"
 }
 
 setup() {
     basic_setup
-    require_create
     make_busybox_image
 }
 
@@ -172,7 +166,6 @@ PY
 }
 
 @test "diff after deletions in a running container: D lines, opaque directories" {
-    require_run
     run_kayak run --name c1 "$BUSYBOX_REF" sh -c 'rm /bin/ls; rm -rf /home; mkdir /home; touch /home/new; echo x > /root/f'
     run_kayak diff c1
     assert "$output" == "C /bin${NL}D /bin/ls${NL}C /home${NL}A /home/new${NL}C /root${NL}A /root/f"
@@ -183,7 +176,7 @@ PY
 }
 
 @test "cp into and out of a running container" {
-    require_run
+    require_exec
     run_kayak run -d --name r1 "$BUSYBOX_REF" sh -c 'while :; do sleep 0.1; done'
     echo live > f
     run_kayak cp f r1:/tmp/f

@@ -19,5 +19,6 @@ std::vector<Command> system_commands();
 std::vector<Command> container_commands();
 std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp
 std::vector<Command> volume_commands();
+std::vector<Command> exec_commands();  // table_exec.cpp
 
 }  // namespace kayak::cli::rows

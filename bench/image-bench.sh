@@ -59,7 +59,13 @@ next_store() { load_n=$((load_n + 1)); sync; }
 k_load() {
     "$kayak" --root "$work/k-load$load_n" --runroot "$work/k-run$load_n" load -i "$work/nginx.tar" && sync
 }
-k_save() { k save -o "$work/k-out.tar" localhost/debian-apps:nginx-latest; }
+# Both tools save the image they loaded from the same archive (the same
+# work); kayak's first store holds it pulled from the OCI layout with
+# gzip-compressed layers, which a docker-archive must hold uncompressed.
+k_save() {
+    rm -f "$work/k-out.tar"
+    "$kayak" --root "$work/k-load1" --runroot "$work/k-run1" save -o "$work/k-out.tar" localhost/debian-apps:nginx-latest
+}
 p_load() {
     podman --root "$work/p-load$load_n" --runroot "$work/p-run$load_n" --storage-driver overlay \
         load -q -i "$work/nginx.tar" && sync

@@ -20,5 +20,6 @@ std::vector<Command> container_commands();
 std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, export, cp
 std::vector<Command> volume_commands();
 std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, top, stats
+std::vector<Command> exec_commands();  // table_exec.cpp
 
 }  // namespace kayak::cli::rows

@@ -100,6 +100,18 @@ void read_env_file(std::vector<std::string>& out, const std::string& path, const
   }
 }
 
+}  // namespace
+
+std::vector<std::string> user_env(const std::vector<std::string>& env_files, const std::vector<std::string>& env,
+                                  const EnvLookup& lookup) {
+  std::vector<std::string> out;
+  for (const auto& file : env_files) read_env_file(out, file, lookup);
+  for (const auto& item : env) add_user_env(out, item, lookup);
+  return out;
+}
+
+namespace {
+
 store::RestartPolicy parse_restart(const std::string& text) {
   store::RestartPolicy policy;
   if (text.empty() || text == "no") return policy;
@@ -309,10 +321,7 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 
   // Env: the image's, then --env-file, then -e, each replacing by name.
   c.env = ic.strings_at("Env");
-  std::vector<std::string> user_env;
-  for (const auto& file : o.env_files) read_env_file(user_env, file, env);
-  for (const auto& item : o.env) add_user_env(user_env, item, env);
-  for (const auto& item : user_env) set_env(c.env, item);
+  for (const auto& item : user_env(o.env_files, o.env, env)) set_env(c.env, item);
 
   c.working_dir = o.workdir.empty() ? ic.string_or("WorkingDir") : o.workdir;
   if (!o.workdir.empty() && o.workdir[0] != '/') {

@@ -3,8 +3,8 @@
 #include "io.hpp"
 #include "kayak/monitor/attach_protocol.hpp"
 #include "kayak/util/error.hpp"
-#include "signal_pipe.hpp"
-#include "terminal.hpp"
+#include "kayak/monitor/signal_pipe.hpp"
+#include "kayak/monitor/terminal.hpp"
 
 #include <poll.h>
 #include <signal.h>

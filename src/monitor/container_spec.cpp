@@ -2,9 +2,7 @@
 
 #include "kayak/store/volume.hpp"
 
-#include "kayak/runtime/capabilities.hpp"
 #include "kayak/runtime/defaults.hpp"
-#include "kayak/runtime/seccomp.hpp"
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/fd.hpp"
@@ -15,7 +13,6 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -41,26 +38,6 @@ void write_userdata_file(const std::string& path, const std::string& content) {
     if (n <= 0) fail_errno("write {}", path);
     rest.remove_prefix(static_cast<size_t>(n));
   }
-}
-
-uint64_t caller_hard_limit(int resource) {
-  struct rlimit limit {};
-  if (::getrlimit(resource, &limit) != 0) return RLIM_INFINITY;
-  return limit.rlim_max;
-}
-
-std::vector<std::string> process_env(const store::ContainerConfig& config) {
-  std::vector<std::string> env = config.env;
-  auto has = [&](std::string_view key) {
-    return std::any_of(env.begin(), env.end(), [&](const std::string& kv) {
-      return kv.size() > key.size() && kv.starts_with(key) && kv[key.size()] == '=';
-    });
-  };
-  // What Docker adds to every container's environment.
-  if (!has("PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  if (!has("HOSTNAME")) env.push_back("HOSTNAME=" + config.hostname);
-  if (config.tty && !has("TERM")) env.push_back("TERM=xterm");
-  return env;
 }
 
 runtime::NetworkNamespace network_of(SpecContext& context, const store::ContainerConfig& config,
@@ -150,25 +127,7 @@ runtime::ContainerSpec build_container_spec(SpecContext& context, const store::C
     }
   }
 
-  runtime::ProcessSpec& process = spec.process;
-  process.args.push_back(config.path);
-  process.args.insert(process.args.end(), config.args.begin(), config.args.end());
-  process.env = process_env(config);
-  process.cwd = config.working_dir.empty() ? "/" : config.working_dir;
-  process.user = config.user;
-  process.tty = config.tty;
-  process.no_new_privileges = config.no_new_privileges;
-  process.caps = runtime::effective_capabilities(config.cap_add, config.cap_drop, config.privileged);
-  // Compiled once per profile, capability set, libseccomp and kernel, then
-  // read from the cache (DESIGN "Threads, the child and the hot path").
-  // As Docker: --privileged drops the default profile, not one given.
-  bool wants_filter = config.seccomp_profile.empty() ? !config.privileged : config.seccomp_profile != "unconfined";
-  if (wants_filter) {
-    process.seccomp_bpf = runtime::compile_seccomp_cached(
-      config.seccomp_profile, process.caps, fs::join(context.store.root(), "cache/seccomp"),
-      config.seccomp_profile.empty() ? "the default seccomp profile" : "the container's seccomp profile");
-  }
-  process.rlimits = clamp_ulimits(config.ulimits, caller_hard_limit);
+  spec.process = container_process(config, context.store.root());
   return spec;
 }
 

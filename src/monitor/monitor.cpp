@@ -7,7 +7,7 @@
 #include "kayak/util/error.hpp"
 #include "kayak/util/log.hpp"
 #include "kayak/util/time.hpp"
-#include "signal_pipe.hpp"
+#include "kayak/monitor/signal_pipe.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

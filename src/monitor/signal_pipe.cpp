@@ -1,4 +1,4 @@
-#include "signal_pipe.hpp"
+#include "kayak/monitor/signal_pipe.hpp"
 
 #include "kayak/util/error.hpp"
 

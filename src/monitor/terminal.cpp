@@ -1,4 +1,4 @@
-#include "terminal.hpp"
+#include "kayak/monitor/terminal.hpp"
 
 #include <unistd.h>
 

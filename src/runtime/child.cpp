@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/mount.h>
+#include <net/if.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -351,6 +352,18 @@ void pivot_root(size_t index) {
   g_root = -1;
 }
 
+// ioctl(SIOCSIFFLAGS) on a throwaway socket: the same as `ip link set lo up`.
+void loopback_up(size_t index) {
+  int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) report(index, errno);
+  struct ifreq request {};
+  std::memcpy(request.ifr_name, "lo", 3);
+  if (::ioctl(sock, SIOCGIFFLAGS, &request) < 0) report(index, errno);
+  request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP | IFF_RUNNING);
+  if (::ioctl(sock, SIOCSIFFLAGS, &request) < 0) report(index, errno);
+  ::close(sock);
+}
+
 void setup_stdio(const Step& s, size_t index) {
   int wanted[3] = {static_cast<int>(static_cast<int64_t>(s.x)), static_cast<int>(static_cast<int64_t>(s.y)), s.kind};
   int moved[3] = {-1, -1, -1};
@@ -591,6 +604,9 @@ void run_step(const Step& s, size_t i) {
     return;
   case Op::SetDomainname:
     if (::setdomainname(s.a, std::strlen(s.a)) < 0) report(i, errno);
+    return;
+  case Op::LoopbackUp:
+    loopback_up(i);
     return;
   case Op::Stdio:
     setup_stdio(s, i);

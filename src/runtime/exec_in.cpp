@@ -68,7 +68,9 @@ Launched exec_in(pid_t init_pid, const ContainerSpec& spec, const ProcessSpec& p
   plan_process(plan, process, context);
 
   UniqueFd intermediate_pidfd;
-  pid_t intermediate = clone_child(0, plan, report.write.get(), intermediate_pidfd);
+  // Into the container's cgroup (when it has one) from the start, so limits
+  // and the freezer cover the exec'd process too.
+  pid_t intermediate = clone_child(0, plan, report.write.get(), intermediate_pidfd, spec.cgroup_fd);
   ChildGuard intermediate_guard(intermediate);
   report.write.reset();
   pid_pipe.write.reset();

@@ -35,6 +35,7 @@ enum class Op : int32_t {
   PivotRoot,       // (root register) pivot_root, detach the old root
   SetHostname,     // a
   SetDomainname,   // a
+  LoopbackUp,      // bring up `lo` of the container's new network namespace
   Stdio,           // x: in, y: out, kind: err (fds in the parent's table; -1: /dev/null)
   Rlimit,          // kind: resource, x: soft, y: hard
   ResolveUser,     // a: "user[:group]", kind: 1 = may call setgroups, argv: (gid_t*) extra, x: count

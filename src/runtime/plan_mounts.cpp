@@ -267,6 +267,9 @@ void plan_container_setup(Plan& plan, PlanFds& fds, const ContainerSpec& spec) {
     Step& s = plan.add(Op::SetDomainname, fmt::format("set the domain name {}", spec.domainname));
     s.a = plan.keep(spec.domainname);
   }
+  // A fresh network namespace has `lo` down; Docker and Podman bring it up,
+  // and programs expect 127.0.0.1 to work (redis-cli, health checks).
+  if (spec.network == NetworkNamespace::New) plan.add(Op::LoopbackUp, "bring up the loopback interface lo");
 }
 
 }  // namespace kayak::runtime::detail

@@ -3,11 +3,6 @@
 
 load helpers
 
-# `exec` is not built yet; the tests that use it say so.
-require_exec() {
-    kayak exec --help >/dev/null 2>&1 || skip "needs 'kayak exec', not built yet"
-}
-
 setup() {
     basic_setup
     make_busybox_image
@@ -106,7 +101,6 @@ setup() {
 }
 
 @test "commit -p of a running container: it keeps running afterwards" {
-    require_exec
     run_kayak run -d --name r1 "$BUSYBOX_REF" sh -c 'while :; do date +%s%N >> /tmp/ticks; sleep 0.1; done'
     sleep 0.3
     run_kayak commit -p r1 running:1

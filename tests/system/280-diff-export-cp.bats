@@ -6,11 +6,6 @@
 
 load helpers
 
-# `exec` is not built yet; the tests that use it say so.
-require_exec() {
-    kayak exec --help >/dev/null 2>&1 || skip "needs 'kayak exec', not built yet"
-}
-
 setup() {
     basic_setup
     make_busybox_image
@@ -176,7 +171,6 @@ PY
 }
 
 @test "cp into and out of a running container" {
-    require_exec
     run_kayak run -d --name r1 "$BUSYBOX_REF" sh -c 'while :; do sleep 0.1; done'
     echo live > f
     run_kayak cp f r1:/tmp/f

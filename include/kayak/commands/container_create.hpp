@@ -61,6 +61,12 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // getenv(3) as an EnvLookup.
 std::optional<std::string> caller_env(const std::string& name);
 
+// --env-file lines then -e values as K=V, in order ("K" alone takes the
+// caller's value, or is dropped when the caller has none). Throws on an
+// unreadable file or a bad name.
+std::vector<std::string> user_env(const std::vector<std::string>& env_files, const std::vector<std::string>& env,
+                                  const EnvLookup& lookup = caller_env);
+
 // The pure part of create: the ContainerConfig Docker would build from
 // these options and this image (Entrypoint/Cmd combination, env merge,
 // WorkingDir, User, StopSignal, Volumes, ExposedPorts, Labels), with

@@ -11,6 +11,7 @@
 #include "kayak/util/idmap.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,27 @@ struct SpecContext {
   store::ContainerStore& containers;
   Identity identity;
 };
+
+// The container's own process (its init): Path + Args, env with what
+// Docker adds (PATH, HOSTNAME, TERM with -t), WorkingDir, User, and the
+// security setup (capabilities, seccomp compiled through the cache under
+// store_root, no_new_privs, rlimits).
+runtime::ProcessSpec container_process(const store::ContainerConfig& config, const std::string& store_root);
+
+// What `exec` changes in it.
+struct ExecProcessOptions {
+  std::vector<std::string> args;   // the command, args[0] looked up in PATH
+  std::vector<std::string> env;    // K=V over the container's env, in order (--env-file, then -e)
+  std::optional<std::string> user; // -u; else the container's
+  std::optional<std::string> cwd;  // -w; else the container's WorkingDir
+  bool tty = false;                // -t
+  bool privileged = false;         // --privileged: every capability, no seccomp
+};
+
+// An exec'd process: the container's process (same functions, so the same
+// security setup) with exec's changes.
+runtime::ProcessSpec exec_process(const store::ContainerConfig& config, const ExecProcessOptions& exec,
+                                  const std::string& store_root);
 
 // Writes the userdata files (atomically) and returns the full spec.
 runtime::ContainerSpec build_container_spec(SpecContext& context, const store::ContainerConfig& config);

@@ -10,7 +10,8 @@ set -euo pipefail
 
 build_deps=(meson ninja-build g++ pkg-config
             libseccomp-dev libcap-dev libyajl-dev libarchive-dev
-            libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev)
+            libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev
+            libtomlplusplus-dev)
 # busybox-static makes the default image; python3 builds hostile tars in the
 # system tests; util-linux gives runuser and script; passwd gives useradd.
 runtime_deps=(uidmap busybox-static fuse-overlayfs

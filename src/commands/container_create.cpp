@@ -1,4 +1,6 @@
 #include "kayak/commands/container_create.hpp"
+
+#include "kayak/network/port_spec.hpp"
 #include "kayak/commands/resource_flags.hpp"
 
 #include "kayak/commands/container_remove.hpp"
@@ -195,20 +197,6 @@ void add_exposed(std::vector<std::string>& out, const std::string& spec) {
   }
 }
 
-// The container port of a -p value: [ip:][hostPort:]containerPort[/proto].
-std::string publish_container_port(const std::string& spec) {
-  std::string rest = spec;
-  std::string proto;
-  if (auto slash = rest.rfind('/'); slash != std::string::npos) {
-    proto = rest.substr(slash);
-    rest = rest.substr(0, slash);
-  }
-  auto colon = rest.rfind(':');
-  std::string port = colon == std::string::npos ? rest : rest.substr(colon + 1);
-  if (port.empty()) fail("no port specified: {}<empty>", spec);
-  return port + proto;
-}
-
 const std::set<std::string> kNetworkModes = {"", "none", "host", "private", "bridge", "default", "pasta",
                                              "slirp4netns"};
 
@@ -373,7 +361,7 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 
   for (const auto& port : sorted_keys(ic["ExposedPorts"])) add_exposed(c.exposed_ports, port);
   for (const auto& port : o.expose) add_exposed(c.exposed_ports, port);
-  for (const auto& spec : o.publish) add_exposed(c.exposed_ports, publish_container_port(spec));
+  for (const auto& binding : network::parse_publish_all(o.publish)) add_exposed(c.exposed_ports, binding.container_key());
   std::sort(c.exposed_ports.begin(), c.exposed_ports.end());
   c.publish = o.publish;
   c.publish_all = o.publish_all;

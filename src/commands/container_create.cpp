@@ -1,6 +1,8 @@
 #include "kayak/commands/container_create.hpp"
 
 #include "kayak/network/port_spec.hpp"
+#include "kayak/util/env_list.hpp"
+#include "kayak/util/random_id.hpp"
 #include "kayak/commands/resource_flags.hpp"
 
 #include "kayak/commands/container_remove.hpp"
@@ -15,7 +17,6 @@
 #include "kayak/util/time.hpp"
 
 #include <fcntl.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,39 +34,7 @@ std::optional<std::string> caller_env(const std::string& name) {
 
 namespace {
 
-std::string new_container_id() {
-  unsigned char bytes[32];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail_errno("getrandom");
-    }
-    got += static_cast<size_t>(n);
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
-  }
-  return id;
-}
-
-std::string env_key(const std::string& entry) { return entry.substr(0, entry.find('=')); }
-
-// Docker's ReplaceOrAppendEnvValues: a later value replaces an earlier one
-// in its place.
-void set_env(std::vector<std::string>& env, const std::string& entry) {
-  std::string key = env_key(entry);
-  auto it = std::find_if(env.begin(), env.end(), [&](const std::string& e) { return env_key(e) == key; });
-  if (it != env.end()) {
-    *it = entry;
-  } else {
-    env.push_back(entry);
-  }
-}
+std::string new_container_id() { return random_hex_id(); }
 
 // One -e value or --env-file line: "K=V" as is; "K" takes the caller's
 // value and is dropped when the caller has none.
@@ -309,7 +278,7 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 
   // Env: the image's, then --env-file, then -e, each replacing by name.
   c.env = ic.strings_at("Env");
-  for (const auto& item : user_env(o.env_files, o.env, env)) set_env(c.env, item);
+  for (const auto& item : user_env(o.env_files, o.env, env)) env_list::set(c.env, item);
 
   c.working_dir = o.workdir.empty() ? ic.string_or("WorkingDir") : o.workdir;
   if (!o.workdir.empty() && o.workdir[0] != '/') {

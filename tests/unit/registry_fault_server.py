@@ -16,6 +16,9 @@ repository; the first path component of the repository picks a fault:
                first use, so the client must refresh on 401)
   missing/x    404 with a registry error body
 
+/v2/paged/tags/list and /v2/_catalog answer in pages of two with Link
+headers (relative URLs, as docker-registry sends them).
+
 With a second argument "basic", every /v2/ path wants HTTP Basic
 credentials kayak:s3cret (a Basic challenge otherwise).
 
@@ -87,6 +90,19 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(content[start:])
 
+    def paged(self, path):
+        items = ["t%d" % i for i in range(1, 6)] if "tags" in path else ["r%d/x" % i for i in range(1, 6)]
+        last = ""
+        if "last=" in self.path:
+            last = self.path.split("last=")[1].split("&")[0].replace("%2F", "/")
+        start = items.index(last) + 1 if last else 0
+        page = items[start:start + 2]
+        headers = []
+        if start + 2 < len(items):
+            headers.append(("Link", '<%s?last=%s&n=2>; rel="next"' % (path, page[-1])))
+        key = "tags" if "tags" in path else "repositories"
+        return self.send_json(200, {key: page}, headers)
+
     def do_HEAD(self):
         self.do_GET()
 
@@ -112,6 +128,8 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization"):
                 return self.send_json(400, {"errors": [{"code": "DENIED", "message": "credentials leaked to storage"}]})
             return self.serve_blob(BLOB)
+        if path in ("/v2/paged/tags/list", "/v2/_catalog"):
+            return self.paged(path)
         parts = path.split("/")
         if len(parts) < 6 or parts[1] != "v2" or parts[4] != "blobs":
             return self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "no such endpoint"}]})

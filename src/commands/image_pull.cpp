@@ -3,6 +3,7 @@
 #include "kayak/commands/image_pull.hpp"
 
 #include "pull_progress.hpp"
+#include "pull_registry.hpp"
 
 #include "kayak/archive/image_archive.hpp"
 #include "kayak/image/config.hpp"
@@ -65,23 +66,6 @@ bool is_layer_media_type(const std::string& type) {
   return type == kOciLayer || type == kOciLayerGzip || type == kOciLayerZstd || type == kDockerLayer ||
          type == kDockerLayerGzip || type == kDockerForeignLayerGzip ||
          type.starts_with("application/vnd.oci.image.layer.nondistributable.v1.tar");
-}
-
-// Where a registry's references come from and how to talk to it.
-//
-// SEAM(registry-config): registries.conf (blocked registries, mirrors tried
-// in order, insecure = true, certs.d directories) and the credentials of
-// auth.json / Docker's config.json / credential helpers (--authfile) belong
-// here, from include/kayak/registry/{config,auth_files}.hpp once they are
-// on main. Until then: the reference's own registry, anonymous, TLS unless
-// --tls-verify=false (the client allows plain HTTP on loopback by itself).
-registry::ClientOptions client_options(const image::Reference& ref, const RegistryPullOptions& options,
-                                       PullProgress& progress) {
-  registry::ClientOptions o;
-  o.registry = ref.domain;
-  o.insecure = options.tls_verify.has_value() && !*options.tls_verify;
-  o.on_retry = [&progress](const std::string& message) { progress.line(message); };
-  return o;
 }
 
 struct PulledManifest {
@@ -301,6 +285,25 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
 
 }  // namespace
 
+// Where a registry's references come from and how to talk to it.
+//
+// SEAM(registry-config): registries.conf (blocked registries, mirrors tried
+// in order, insecure = true, certs.d directories) and the credentials of
+// auth.json / Docker's config.json / credential helpers (--authfile) belong
+// here, from include/kayak/registry/{config,auth_files}.hpp once they are
+// on main. Until then: the reference's own registry, anonymous, TLS unless
+// --tls-verify=false (the client allows plain HTTP on loopback by itself).
+registry::ClientOptions registry_client_options(const image::Reference& ref, std::optional<bool> tls_verify,
+                                                const std::string& authfile,
+                                                std::function<void(const std::string&)> on_retry) {
+  (void)authfile;
+  registry::ClientOptions o;
+  o.registry = ref.domain;
+  o.insecure = tls_verify.has_value() && !*tls_verify;
+  o.on_retry = std::move(on_retry);
+  return o;
+}
+
 RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOptions& options) {
   std::string text = strip_transport(options.reference);
   image::Reference typed = image::parse_reference(text, false);
@@ -312,7 +315,8 @@ RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOpt
 
   json::Value result = ctx.write([&] {
     PullProgress progress(options.quiet);
-    registry::Client client(client_options(ref, options, progress));
+    registry::Client client(registry_client_options(ref, options.tls_verify, options.authfile,
+                                                    [&progress](const std::string& m) { progress.line(m); }));
     std::vector<image::Reference> refs;
     if (options.all_tags) {
       for (const auto& tag : client.list_tags(ref.path)) {

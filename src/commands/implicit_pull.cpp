@@ -54,7 +54,8 @@ std::string ensure_image(store::Context& ctx, const ImplicitPullOptions& options
     break;
   }
   RegistryPullOptions pull;
-  pull.reference = options.image;
+  // Normalized: Docker's run says nothing of a default tag.
+  pull.reference = image::parse_reference(options.image).str();
   pull.quiet = options.quiet;
   pull.platform = options.platform;
   pull.tls_verify = options.tls_verify;

@@ -72,6 +72,7 @@ struct PulledManifest {
   registry::FetchedManifest top;  // what the reference named (maybe an index)
   registry::FetchedManifest image;  // the image manifest chosen
   image::Manifest manifest;
+  bool from_index = false;  // chosen by platform from an index
 };
 
 PulledManifest fetch_manifest(registry::Client& client, const image::Reference& ref, const image::Platform& want) {
@@ -108,6 +109,7 @@ PulledManifest fetch_manifest(registry::Client& client, const image::Reference& 
       fail("{}: the manifest list entry for {} is not an image manifest", ref.familiar(), want.str());
     }
     out.manifest = image::manifest_from_json(inner, "manifest of " + ref.familiar());
+    out.from_index = true;
     break;
   }
   case image::DocumentKind::Manifest:
@@ -175,7 +177,9 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
   }
   std::string config_bytes = client.get_blob(ref.path, manifest.config.digest, kMaxConfigSize);
   image::ImageConfig config = image::parse_config(config_bytes, "config of " + ref.familiar());
-  check_image_platform(config, want, options.platform.any(), ref);
+  // An index's platform entry is what was asked for; a lone manifest's
+  // platform is only in its config.
+  if (!pulled.from_index) check_image_platform(config, want, options.platform.any(), ref);
   std::vector<std::string> diff_ids = config.diff_ids();
   if (diff_ids.size() != manifest.layers.size()) {
     fail("{}: the manifest has {} layers but the config lists {} diff_ids", ref.familiar(), manifest.layers.size(),

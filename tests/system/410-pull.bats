@@ -205,7 +205,7 @@ PY
     # A single-platform image and another platform asked for: refused.
     push_fixture busybox "$BUSYBOX_REF"
     run_kayak_split 125 pull --platform linux/arm64 "$REGISTRY/library/busybox:1.38.0-musl"
-    assert_error "does not match the specified platform: wanted linux/arm64/v8, actual: linux/amd64"
+    assert_error "does not match the specified platform: wanted linux/arm64, actual: linux/amd64"
     run_kayak_split 125 pull --platform linux/arm64 --arch arm64 "$REGISTRY/library/busybox:1.38.0-musl"
     assert_error "--platform option can not be specified with"
 }

@@ -281,7 +281,8 @@ PY
     run_kayak_split create --pull missing "$ref"
     assert "$stderr" == ""
     run_kayak_split create -q --pull newer "$ref"
-    assert "$stderr" == "" "-q: no pull output"
+    # (without a subuid range the ownership warning may still appear)
+    assert "$stderr" !~ "Pulling|Digest|Status" "-q: no pull output"
     assert "$(image_id "$ref")" == "$(oci_image_id "$(fixture alpine)" 3.20.3)"
     run_kayak_split run --rm --pull newer "$ref" cat /etc/alpine-release
     assert "$output" == "3.20.3"

@@ -158,9 +158,9 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
                  const RegistryPullOptions& options, PullProgress& progress) {
   store::Store& store = ctx.store();
   image::Platform want = requested_platform(options.platform);
-  progress.line(fmt::format("{}: Pulling from {}", ref.digest.empty() ? ref.tag : ref.digest, ref.path));
-
   PulledManifest pulled = fetch_manifest(client, ref, want);
+  // Once the registry has answered for the reference, as Docker does.
+  progress.line(fmt::format("{}: Pulling from {}", ref.digest.empty() ? ref.tag : ref.digest, ref.path));
   const image::Manifest& manifest = pulled.manifest;
   const std::string& config_type = manifest.config.media_type;
   if (!config_type.empty() && config_type != image::media::kOciConfig && config_type != image::media::kDockerConfig) {

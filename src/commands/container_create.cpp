@@ -6,6 +6,7 @@
 #include "kayak/commands/resource_flags.hpp"
 
 #include "kayak/commands/container_remove.hpp"
+#include "kayak/commands/image_pull.hpp"
 #include "kayak/commands/mount_flags.hpp"
 #include "kayak/commands/volume.hpp"
 #include "kayak/store/volume.hpp"
@@ -402,13 +403,19 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 }
 
 store::ContainerConfig create_container(store::Context& ctx, const CreateOptions& options) {
-  if (options.pull != "missing" && options.pull != "always" && options.pull != "never" && options.pull != "newer") {
-    fail("invalid pull policy \"{}\": must be missing, always, never or newer", options.pull);
-  }
+  parse_pull_policy(options.pull);
   if (!options.cidfile.empty() && fs::exists(options.cidfile)) {
     fail("container ID file found, make sure the other container isn't running or delete {}", options.cidfile);
   }
   std::string wanted = options.name.empty() ? "" : store::validate_container_name(options.name);
+  ImplicitPullOptions pull;
+  pull.image = options.image;
+  pull.policy = options.pull;
+  pull.quiet = options.pull_quiet;
+  pull.platform.platform = options.platform;
+  pull.tls_verify = options.tls_verify;
+  pull.authfile = options.authfile;
+  std::string image_name = ensure_image(ctx, pull);
   const std::string& driver = ctx.driver().name;
   store::Store& store = ctx.store();
   store::ContainerStore containers(store);
@@ -428,7 +435,7 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
     // The shared lock keeps the image from being removed until the
     // container that uses it is recorded (rmi takes it exclusively).
     FileLock lock = store.lock_shared();
-    store::ImageRecord image = store.resolve_image(options.image);
+    store::ImageRecord image = store.resolve_image(image_name);
     config = build_container_config(options, new_container_id(), image, store.image_config(image));
     check_resource_flags(config, runtime::detect_cgroups());
     config.created = timeutil::format_rfc3339_nano(timeutil::now_ns());

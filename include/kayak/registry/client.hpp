@@ -17,6 +17,7 @@
 
 #include "kayak/archive/extract.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,8 +50,16 @@ struct ClientOptions {
   std::vector<std::string> certs_dirs;
   std::optional<Credentials> credentials;  // none: anonymous
   // Called when a transfer is retried ("Retrying in 2 seconds").
+  // (Without it the message goes to log::info.)
   std::function<void(const std::string&)> on_retry;
+  // Retries of one request or blob after a transient failure (connection
+  // reset, 408, 429, 5xx); the first waits retry_delay (or what Retry-After
+  // says), each next one twice as long.
   int max_retries = 3;
+  std::chrono::milliseconds retry_delay{1000};
+  // put_blob sends blobs larger than this in PATCH chunks of this size (or
+  // of the registry's OCI-Chunk-Min-Length when that is larger).
+  int64_t upload_chunk_size = 64 * 1024 * 1024;
 };
 
 // A manifest or index as received: the bytes, the Content-Type the registry

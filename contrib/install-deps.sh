@@ -13,9 +13,12 @@ build_deps=(meson ninja-build g++ pkg-config
             libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev)
 # busybox-static makes the default image; python3 builds hostile tars in the
 # system tests; util-linux gives runuser and script; passwd gives useradd.
+# libcurl4 is loaded at run time by the commands that talk to registries.
 runtime_deps=(uidmap busybox-static fuse-overlayfs
-              tar gzip zstd xz-utils bzip2)
-test_deps=(bats python3 util-linux passwd)
+              tar gzip zstd xz-utils bzip2 libcurl4)
+# docker-registry, openssl and curl: the registry client's tests (a real
+# registry, a test CA, reading the fault server's notes).
+test_deps=(bats python3 util-linux passwd docker-registry openssl curl)
 extra_deps=(skopeo podman hyperfine)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")

@@ -14,12 +14,13 @@ build_deps=(meson ninja-build g++ pkg-config
             libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev)
 # busybox-static makes the default image; python3 builds hostile tars in the
 # system tests; util-linux gives runuser and script; passwd gives useradd.
+# libcurl4 is loaded at run time by the commands that talk to registries.
 runtime_deps=(uidmap busybox-static fuse-overlayfs
-              tar gzip zstd xz-utils bzip2)
-test_deps=(bats python3 util-linux passwd)
+              tar gzip zstd xz-utils bzip2 libcurl4)
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
-extra_deps=(skopeo podman hyperfine docker-registry apache2-utils openssl curl)
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl)
+extra_deps=(skopeo podman hyperfine)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

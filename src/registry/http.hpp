@@ -4,6 +4,11 @@
 // and nothing is retried: the client decides, because it must drop
 // Authorization when a redirect leaves the registry and resume blobs with
 // Range.
+//
+// Threads: none of ours. Debian's libcurl resolves host names in a
+// short-lived thread of its own (IP literals such as 127.0.0.1 need none);
+// it ends with the lookup, and user-namespace work happens in forked
+// children anyway, so unshare/setns never meet it.
 #pragma once
 
 #include "curl_api.hpp"

@@ -132,7 +132,7 @@ TEST_CASE("errors name what failed and why") {
   int port = registry_test::free_port();
   Client nobody(options_for("127.0.0.1:" + std::to_string(port)));
   CHECK(error_of([&] { nobody.get_manifest("library/busybox", "latest"); }) ==
-        "ping 127.0.0.1:" + std::to_string(port) + ": cannot connect to 127.0.0.1:" + std::to_string(port) +
+        "cannot connect to 127.0.0.1:" + std::to_string(port) +
             ": Connection refused");
 }
 
@@ -188,4 +188,37 @@ TEST_CASE("pushes: HEAD, monolithic and chunked uploads, mounts, manifests") {
   CHECK(client.mount_blob("mounted/busybox", layer_digest, "library/busybox"));
   CHECK(client.blob_exists("mounted/busybox", layer_digest) == blobs[0].size);
   CHECK_FALSE(client.mount_blob("mounted/busybox", wrong, "library/busybox"));
+}
+
+TEST_CASE("TLS: a CA under certs.d is trusted, a wrong one is refused with advice, --tls-verify=false skips") {
+  if (!can_run() || !registry_test::have("openssl")) return;
+  fs::TempDir tls;
+  registry_test::make_tls_files(tls.path());
+  registry_test::Registry registry(tls.path());
+  registry.push_with_skopeo(busybox_layout, "library/busybox:latest");
+
+  // The right CA for this host:port.
+  fs::TempDir certs;
+  fs::mkdir_p(fs::join(certs.path(), registry.host()));
+  fs::write_file_atomic(fs::join(certs.path(), registry.host() + "/ca.crt"), fs::read_file(tls.path() + "/ca.crt"));
+  ClientOptions options = options_for(registry.host());
+  options.certs_dirs = {certs.path()};
+  CHECK(Client(options).get_manifest("library/busybox", "latest").digest.starts_with("sha256:"));
+
+  // Loopback without certs.d: insecure by default, TLS unverified.
+  options.certs_dirs = {fs::join(certs.path(), "none")};
+  CHECK(Client(options).get_manifest("library/busybox", "latest").digest.starts_with("sha256:"));
+
+  // Another CA: verification fails, and the message says how to skip it.
+  fs::TempDir other;
+  registry_test::make_tls_files(other.path());
+  fs::write_file_atomic(fs::join(certs.path(), registry.host() + "/ca.crt"), fs::read_file(other.path() + "/ca.crt"));
+  options.certs_dirs = {certs.path()};
+  std::string message = error_of([&] { Client(options).get_manifest("library/busybox", "latest"); });
+  CHECK(message.starts_with("TLS connection to " + registry.host() + " failed: "));
+  CHECK(message.ends_with("(if you trust " + registry.host() + ", --tls-verify=false or insecure = true for " +
+                          registry.host() + " in registries.conf turns verification off for this registry only)"));
+
+  options.insecure = true;
+  CHECK(Client(options).get_manifest("library/busybox", "latest").digest.starts_with("sha256:"));
 }

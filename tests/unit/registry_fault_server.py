@@ -90,6 +90,26 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(content[start:])
 
+    def record(self, path, form=""):
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
+        with LOCK:
+            SEEN.setdefault(path, []).append(
+                {"method": self.command, "query": query, "form": form,
+                 "range": self.headers.get("Range", ""), "auth": self.headers.get("Authorization", "")})
+
+    def do_POST(self):
+        # OAuth2 at /token: a refresh token ("identity token") in a form.
+        path = self.path.split("?")[0]
+        form = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        self.record(path, form)
+        fields = dict(item.split("=", 1) for item in form.split("&") if "=" in item)
+        if path != "/token" or fields.get("grant_type") != "refresh_token" or fields.get("refresh_token") != "refresh-me":
+            return self.send_json(401, {"errors": [{"code": "UNAUTHORIZED", "message": "bad refresh token"}]})
+        token = "tok-%d" % count(("token", ""))
+        with LOCK:
+            TOKENS[token] = 1
+        return self.send_json(200, {"access_token": token, "expires_in": 300})
+
     def paged(self, path):
         items = ["t%d" % i for i in range(1, 6)] if "tags" in path else ["r%d/x" % i for i in range(1, 6)]
         last = ""
@@ -108,9 +128,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?")[0]
-        with LOCK:
-            SEEN.setdefault(path, []).append(
-                {"range": self.headers.get("Range", ""), "auth": self.headers.get("Authorization", "")})
+        self.record(path)
         if path == "/stats":
             with LOCK:
                 return self.send_json(200, SEEN)

@@ -91,6 +91,8 @@ struct Download {
   const std::string& path() const { return blobs[0].path; }
 };
 
+bool str_contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 std::string error_of(const std::function<void()>& action) {
   try {
     action();
@@ -285,4 +287,35 @@ TEST_CASE("tags and catalog follow Link pagination") {
   Client client(fixture.options());
   CHECK(client.list_tags("paged") == std::vector<std::string>{"t1", "t2", "t3", "t4", "t5"});
   CHECK(client.catalog() == std::vector<std::string>{"r1/x", "r2/x", "r3/x", "r4/x", "r5/x"});
+}
+
+TEST_CASE("tokens with credentials: Basic to the token server, identity tokens posted as a form") {
+  if (!can_run()) return;
+  Fixture fixture;
+  ClientOptions options = fixture.options();
+  options.credentials = Credentials{"kayak", "s3cret", ""};
+  {
+    Client client(options);
+    CHECK(client.get_blob("auth/x", fixture.digest, 4 << 20) == fixture.content);
+  }
+  options.credentials = Credentials{"", "", "refresh-me"};
+  {
+    Client client(options);
+    CHECK(client.get_blob("auth/x", fixture.digest, 4 << 20) == fixture.content);
+  }
+  auto tokens = fixture.stats()["/token"].as_array();
+  REQUIRE(tokens.size() == 2);
+  CHECK(tokens[0].string_or("method") == "GET");
+  CHECK(tokens[0].string_or("auth") == "Basic a2F5YWs6czNjcmV0");
+  CHECK(tokens[0].string_or("query") == "service=fault&scope=repository%3Aauth%2Fx%3Apull");
+  CHECK(tokens[1].string_or("method") == "POST");
+  CHECK(tokens[1].string_or("query") == "");  // the refresh token stays out of URLs
+  CHECK(str_contains(tokens[1].string_or("form"), "grant_type=refresh_token"));
+  CHECK(str_contains(tokens[1].string_or("form"), "refresh_token=refresh-me"));
+
+  options.credentials = Credentials{"", "", "stale"};
+  Client stale(options);
+  std::string message = error_of([&] { stale.get_blob("auth/x", fixture.digest, 4 << 20); });
+  CHECK(message == "authenticate to " + fixture.server->host() + ": unauthorized: incorrect username or password");
+  CHECK(message.find("stale") == std::string::npos);
 }

@@ -99,16 +99,38 @@ inline bool have(const char* program) {
   return std::system(("command -v " + std::string(program) + " >/dev/null 2>&1").c_str()) == 0;
 }
 
-// docker-registry on 127.0.0.1:port, plain HTTP, storage in a temp dir.
+inline void run_or_throw(const std::string& command) {
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+}
+
+// A CA (ca.crt/ca.key) and a server certificate it signed for 127.0.0.1
+// (server.crt/server.key), made with the openssl tool in dir.
+inline void make_tls_files(const std::string& dir) {
+  std::string q = " >/dev/null 2>&1";
+  run_or_throw("cd '" + dir + "' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=kayak-test-ca "
+               "-keyout ca.key -out ca.crt" + q);
+  run_or_throw("cd '" + dir + "' && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+               "-keyout server.key -out server.csr" + q);
+  kayak::fs::write_file_atomic(dir + "/san.ext", "subjectAltName=IP:127.0.0.1\n");
+  run_or_throw("cd '" + dir + "' && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+               "-days 2 -extfile san.ext -out server.crt" + q);
+}
+
+// docker-registry on 127.0.0.1:port, storage in a temp dir; plain HTTP, or
+// TLS with the files make_tls_files wrote into tls_dir.
 class Registry {
 public:
-  Registry() : port_(free_port()) {
+  explicit Registry(const std::string& tls_dir = "") : port_(free_port()) {
     std::string config = kayak::fs::join(dir_.path(), "config.yml");
+    std::string tls;
+    if (!tls_dir.empty()) {
+      tls = "  tls:\n    certificate: " + tls_dir + "/server.crt\n    key: " + tls_dir + "/server.key\n";
+    }
     kayak::fs::write_file_atomic(config, "version: 0.1\n"
                                          "log:\n  level: error\n"
                                          "storage:\n  filesystem:\n    rootdirectory: " + dir_.path() + "/data\n"
                                          "  delete:\n    enabled: true\n"
-                                         "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n");
+                                         "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n" + tls);
     child_ = std::make_unique<Child>(std::vector<std::string>{"docker-registry", "serve", config}, false);
     wait_for_port(port_);
   }

@@ -134,7 +134,7 @@ public:
   void run() {
     impl_.authorization(scope_);  // ping and token once, before the rush
     for (auto& job : jobs_) {
-      job.fd = UniqueFd(open(job.blob->path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+      job.fd = UniqueFd(open(job.blob->path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
       if (!job.fd) fail_errno("create {}", job.blob->path);
       start_over(job);
     }

@@ -50,7 +50,8 @@ struct Client::Impl {
   ClientOptions options;
   std::string connect_name;   // registry or endpoint as written ("127.0.0.1:5000")
   std::string api_host;       // what is connected to ("registry-1.docker.io")
-  bool insecure = false;      // plain HTTP allowed, TLS unverified
+  bool allow_http = false;    // plain HTTP allowed (insecure, or loopback)
+  bool insecure = false;      // TLS certificates not verified
   std::string base;           // "https://host[:port]" once pinged
   std::string base_origin;
   std::vector<Challenge> challenges;

@@ -11,7 +11,7 @@ namespace {
 template <typename Fn>
 void bind(void* lib, Fn& slot, const char* name) {
   void* symbol = dlsym(lib, name);
-  if (symbol == nullptr) fail("libcurl.so.4 lacks {} (libcurl 7.84 or newer is needed)", name);
+  if (symbol == nullptr) fail("libcurl.so.4 lacks {} (libcurl 7.85 or newer is needed)", name);
   slot = reinterpret_cast<Fn>(symbol);
 }
 

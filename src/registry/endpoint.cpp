@@ -4,10 +4,13 @@
 // Scheme: HTTPS always first. An insecure registry (--tls-verify=false,
 // insecure = true, or a loopback host) then falls back to plain HTTP when
 // TLS cannot be spoken at all, as Docker and podman do; a TLS registry on
-// 127.0.0.1 with a certs.d CA therefore still works, at the price of one
-// refused handshake against a plain one. Certificates are verified unless
-// the registry is insecure, and only for the registry itself: a token
-// server or blob store elsewhere is verified as usual.
+// 127.0.0.1 therefore still works, at the price of one refused handshake
+// against a plain one.
+//
+// Certificates: not verified for an insecure registry (and only for the
+// registry itself: a token server or blob store elsewhere is verified as
+// usual). A loopback registry counts as insecure unless certs.d holds a CA
+// or client certificate for it: whoever put one there wants it used.
 #include "client_impl.hpp"
 
 #include "kayak/util/fs.hpp"
@@ -68,7 +71,8 @@ Client::Impl::Impl(ClientOptions opts) : options(std::move(opts)) {
   connect_name = options.endpoint.empty() ? options.registry : options.endpoint;
   if (connect_name.empty()) fail("internal error: registry client without a registry");
   api_host = api_host_of(connect_name);
-  insecure = options.insecure || is_loopback_host(host_part(api_host));
+  bool loopback = is_loopback_host(host_part(api_host));
+  allow_http = options.insecure || loopback;
 
   // certs.d: the first directory that has HOST[:PORT] is used, as in
   // containers/image. *.crt are CAs (added to the system's), a *.cert
@@ -103,6 +107,7 @@ Client::Impl::Impl(ClientOptions opts) : options(std::move(opts)) {
     }
     break;
   }
+  insecure = options.insecure || (loopback && ca_bundle.empty() && client_cert.empty());
 }
 
 void Client::Impl::configure(http::Transfer& transfer, const std::string& url) {
@@ -119,7 +124,7 @@ void Client::Impl::configure(http::Transfer& transfer, const std::string& url) {
   std::string authority = http::url_authority(url);
   bool is_registry = str::to_lower(authority) == str::to_lower(api_host);
   bool https = str::to_lower(url).starts_with("https:");
-  if (https && ((is_registry && insecure) || is_loopback_host(host))) {
+  if (https && ((is_registry && insecure) || (!is_registry && is_loopback_host(host)))) {
     transfer.option(CURLOPT_SSL_VERIFYPEER, 0L);
     transfer.option(CURLOPT_SSL_VERIFYHOST, 0L);
   } else if (https && is_registry) {
@@ -159,7 +164,7 @@ std::string Client::Impl::absolute(const std::string& url_or_path) {
 void Client::Impl::ensure_pinged() {
   if (!base.empty()) return;
   std::vector<std::string> schemes = {"https"};
-  if (insecure) schemes.push_back("http");
+  if (allow_http) schemes.push_back("http");
   for (size_t i = 0; i < schemes.size(); ++i) {
     std::string candidate = schemes[i] + "://" + api_host;
     bool last = i + 1 == schemes.size();
@@ -169,14 +174,17 @@ void Client::Impl::ensure_pinged() {
       multi.run(transfer);
       if (transfer.result() != CURLE_OK) {
         CURLcode code = transfer.result();
-        bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
-                           code == CURLE_COULDNT_RESOLVE_PROXY;
-        if (!last && !unreachable) break;  // no TLS there: try plain HTTP
+        // Plain HTTP next only when TLS is not spoken there at all: a
+        // certificate that fails verification is reported as such.
+        bool no_tls_here = code != CURLE_COULDNT_CONNECT && code != CURLE_COULDNT_RESOLVE_HOST &&
+                           code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_PEER_FAILED_VERIFICATION &&
+                           code != CURLE_SSL_CERTPROBLEM && code != CURLE_SSL_CACERT_BADFILE;
+        if (!last && no_tls_here) break;
         if (is_transient(code) && attempt < options.max_retries) {
           back_off(attempt + 1, nullptr, "ping: " + std::string(transfer.error_text()));
           continue;
         }
-        fail_transport(transfer, "ping " + connect_name);
+        fail_transport(transfer, "");  // the host it names says enough
       }
       const http::Response& response = transfer.response;
       if (is_transient_status(response.status) && attempt < options.max_retries) {

@@ -124,6 +124,21 @@ size_t Transfer::on_write(char* data, size_t size, size_t count, void* self_ptr)
     }
     return bytes;
   }
+  bool success = status >= 200 && status < 300;
+  if (!success) {
+    // An error body only feeds a message: keep its start, and stop a
+    // registry that sends one without end.
+    constexpr size_t kept = 64 * 1024, allowed = 16 * 1024 * 1024;
+    self->error_bytes_ += bytes;
+    if (self->error_bytes_ > allowed) {
+      self->overflowed_ = true;
+      return 0;
+    }
+    if (self->response.body.size() < kept) {
+      self->response.body.append(data, std::min(bytes, kept - self->response.body.size()));
+    }
+    return bytes;
+  }
   if (self->response.body.size() + bytes > self->body_limit_) {
     self->overflowed_ = true;
     return 0;

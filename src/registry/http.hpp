@@ -4,6 +4,11 @@
 // and nothing is retried: the client decides, because it must drop
 // Authorization when a redirect leaves the registry and resume blobs with
 // Range.
+//
+// Threads: none of ours. Debian's libcurl resolves host names in a
+// short-lived thread of its own (IP literals such as 127.0.0.1 need none);
+// it ends with the lookup, and user-namespace work happens in forked
+// children anyway, so unshare/setns never meet it.
 #pragma once
 
 #include "curl_api.hpp"
@@ -50,7 +55,8 @@ public:
   // Told how many body bytes were handed to libcurl so far; must not throw.
   void set_on_sent(std::function<void(int64_t sent)> on_sent) { on_sent_ = std::move(on_sent); }
   void set_sink(std::function<bool(const char* data, size_t size)> sink) { sink_ = std::move(sink); }
-  // Bodies kept in memory longer than this abort the transfer (overflowed()).
+  // 2xx bodies kept in memory longer than this abort the transfer
+  // (overflowed()); error bodies are cut at 64 KiB.
   void set_body_limit(size_t limit) { body_limit_ = limit; }
   template <typename T>
   void option(CURLoption option, T value) { curl().easy_setopt(easy_, option, value); }
@@ -80,6 +86,7 @@ private:
   int64_t body_offset_ = 0;
   int64_t body_length_ = 0;
   int64_t sent_ = 0;
+  size_t error_bytes_ = 0;
   std::function<bool(const char*, size_t)> sink_;
   std::function<void(int64_t)> on_sent_;
   size_t body_limit_ = 64 * 1024;

@@ -131,19 +131,20 @@ http::Response Client::Impl::send(const Request& request) {
 
 void Client::Impl::fail_transport(const http::Transfer& transfer, const std::string& what) {
   std::string where = http::url_authority(transfer.url());
+  std::string prefix = what.empty() ? "" : what + ": ";
   CURLcode code = transfer.result();
   std::string message;
   switch (code) {
     case CURLE_COULDNT_CONNECT: {
       const char* why = transfer.os_errno() ? std::strerror(transfer.os_errno()) : "connection refused";
-      message = fmt::format("{}: cannot connect to {}: {}", what, where, why);
+      message = fmt::format("{}cannot connect to {}: {}", prefix, where, why);
       break;
     }
     case CURLE_COULDNT_RESOLVE_HOST:
-      message = fmt::format("{}: cannot resolve host {}", what, http::url_host(transfer.url()));
+      message = fmt::format("{}cannot resolve host {}", prefix, http::url_host(transfer.url()));
       break;
     case CURLE_COULDNT_RESOLVE_PROXY:
-      message = fmt::format("{}: cannot resolve the proxy: {}", what, transfer.error_text());
+      message = fmt::format("{}cannot resolve the proxy: {}", prefix, transfer.error_text());
       break;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -153,7 +154,7 @@ void Client::Impl::fail_transport(const http::Transfer& transfer, const std::str
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-      message = fmt::format("{}: TLS connection to {} failed: {}", what, where, transfer.error_text());
+      message = fmt::format("{}TLS connection to {} failed: {}", prefix, where, transfer.error_text());
       if (!(insecure && str::to_lower(where) == str::to_lower(api_host))) {
         message += fmt::format(
             " (if you trust {0}, --tls-verify=false or insecure = true for {0} in registries.conf "
@@ -162,10 +163,10 @@ void Client::Impl::fail_transport(const http::Transfer& transfer, const std::str
       }
       break;
     case CURLE_OPERATION_TIMEDOUT:
-      message = fmt::format("{}: {} timed out", what, where);
+      message = fmt::format("{}{} timed out", prefix, where);
       break;
     default:
-      message = fmt::format("{}: {}: {}", what, where, transfer.error_text());
+      message = fmt::format("{}{}: {}", prefix, where, transfer.error_text());
   }
   if (is_transient(code)) throw TransientError(message);
   throw Error(message);

@@ -16,6 +16,9 @@ repository; the first path component of the repository picks a fault:
                first use, so the client must refresh on 401)
   missing/x    404 with a registry error body
 
+/v2/paged/tags/list and /v2/_catalog answer in pages of two with Link
+headers (relative URLs, as docker-registry sends them).
+
 With a second argument "basic", every /v2/ path wants HTTP Basic
 credentials kayak:s3cret (a Basic challenge otherwise).
 
@@ -87,14 +90,45 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(content[start:])
 
+    def record(self, path, form=""):
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
+        with LOCK:
+            SEEN.setdefault(path, []).append(
+                {"method": self.command, "query": query, "form": form,
+                 "range": self.headers.get("Range", ""), "auth": self.headers.get("Authorization", "")})
+
+    def do_POST(self):
+        # OAuth2 at /token: a refresh token ("identity token") in a form.
+        path = self.path.split("?")[0]
+        form = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        self.record(path, form)
+        fields = dict(item.split("=", 1) for item in form.split("&") if "=" in item)
+        if path != "/token" or fields.get("grant_type") != "refresh_token" or fields.get("refresh_token") != "refresh-me":
+            return self.send_json(401, {"errors": [{"code": "UNAUTHORIZED", "message": "bad refresh token"}]})
+        token = "tok-%d" % count(("token", ""))
+        with LOCK:
+            TOKENS[token] = 1
+        return self.send_json(200, {"access_token": token, "expires_in": 300})
+
+    def paged(self, path):
+        items = ["t%d" % i for i in range(1, 6)] if "tags" in path else ["r%d/x" % i for i in range(1, 6)]
+        last = ""
+        if "last=" in self.path:
+            last = self.path.split("last=")[1].split("&")[0].replace("%2F", "/")
+        start = items.index(last) + 1 if last else 0
+        page = items[start:start + 2]
+        headers = []
+        if start + 2 < len(items):
+            headers.append(("Link", '<%s?last=%s&n=2>; rel="next"' % (path, page[-1])))
+        key = "tags" if "tags" in path else "repositories"
+        return self.send_json(200, {key: page}, headers)
+
     def do_HEAD(self):
         self.do_GET()
 
     def do_GET(self):
         path = self.path.split("?")[0]
-        with LOCK:
-            SEEN.setdefault(path, []).append(
-                {"range": self.headers.get("Range", ""), "auth": self.headers.get("Authorization", "")})
+        self.record(path)
         if path == "/stats":
             with LOCK:
                 return self.send_json(200, SEEN)
@@ -112,6 +146,8 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization"):
                 return self.send_json(400, {"errors": [{"code": "DENIED", "message": "credentials leaked to storage"}]})
             return self.serve_blob(BLOB)
+        if path in ("/v2/paged/tags/list", "/v2/_catalog"):
+            return self.paged(path)
         parts = path.split("/")
         if len(parts) < 6 or parts[1] != "v2" or parts[4] != "blobs":
             return self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "no such endpoint"}]})

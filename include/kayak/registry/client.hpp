@@ -4,11 +4,23 @@
 //
 // What it owns: the /v2/ ping, WWW-Authenticate challenges (Bearer with
 // realm/service/scope, Basic), tokens cached per scope until they expire and
-// refreshed on 401, TLS per registries.conf and certs.d, plain HTTP for
-// insecure registries (127.0.0.0/8 and ::1 by default), proxies from the
-// environment, redirects that drop Authorization when they leave the host,
-// retries with backoff for resets, 5xx and 429 (Retry-After), and resuming
-// an interrupted blob with Range.
+// refreshed on 401, TLS per certs.d, plain HTTP for insecure registries,
+// proxies from the environment, redirects that drop Authorization when they
+// leave the registry, retries with backoff for resets, 5xx and 429
+// (Retry-After), and resuming an interrupted blob with Range.
+//
+// Scheme and TLS: HTTPS first; an insecure registry (ClientOptions.insecure,
+// or a loopback host: 127.0.0.0/8, ::1, localhost) falls back to plain HTTP
+// when TLS is not spoken there, as Docker and podman do. Certificates are
+// verified unless the registry is insecure; a loopback registry is verified
+// after all when certs.d holds a CA or client certificate for it.
+//
+// libcurl is loaded (dlopen) when the first Client is made, not linked:
+// commands that never talk to a registry do not pay for loading it.
+// Errors: kayak::Error, prefixed with what failed ("manifest latest: HTTP
+// 404: manifest unknown", "blob sha256:...: digest mismatch: ...",
+// "cannot connect to 127.0.0.1:5000: Connection refused"); callers add
+// the command and reference in front. No credential is ever in a message.
 //
 // What it does not: decide which manifest to use, verify what it fetched
 // against anything but the digest it was asked for, or touch the store.
@@ -45,8 +57,11 @@ struct ClientOptions {
   // --tls-verify=false (or insecure = true in registries.conf, or a
   // loopback host): plain HTTP allowed, TLS certificates not verified.
   bool insecure = false;
-  // certs.d directories to search for HOST:PORT/{ca.crt,*.cert,*.key}
-  // (registries.conf's defaults when empty).
+  // certs.d directories to search for HOST:PORT/{*.crt,*.cert,*.key}; the
+  // first that has the registry's directory is used. Empty: for non-root
+  // ~/.config/containers/certs.d, then /etc/containers/certs.d and
+  // /etc/docker/certs.d. *.crt are CAs added to the system's, a *.cert
+  // needs the *.key of the same name.
   std::vector<std::string> certs_dirs;
   std::optional<Credentials> credentials;  // none: anonymous
   // Called when a transfer is retried ("Retrying in 2 seconds").
@@ -72,9 +87,10 @@ struct FetchedManifest {
 };
 
 // One blob download for fetch_blobs. The client writes the blob to path
-// (created, or resumed from its current size after an interruption) and
-// verifies the digest of the whole file; a mismatch or a short blob is an
-// error and the file is removed.
+// (created or truncated; after an interruption it resumes where the file
+// ends) and verifies the digest of the whole file; a mismatch or a short
+// blob is an error and the file is removed (as are the files of blobs not
+// complete when fetch_blobs throws).
 struct BlobDownload {
   std::string digest;              // "sha256:<hex>"
   int64_t size = -1;               // from the descriptor; -1: unknown
@@ -111,7 +127,9 @@ public:
   std::optional<std::string> head_manifest(const std::string& repository, const std::string& reference);
   // GET a small blob (an image config) into memory, verified.
   std::string get_blob(const std::string& repository, const std::string& digest, int64_t size_limit);
-  // Downloads blobs, up to `parallel` at once, in one poll loop.
+  // Downloads blobs, up to `parallel` at once, in one poll loop. Only
+  // sha256 digests. Throws on the first blob that fails for good (after
+  // retries, and after its foreign URLs); blobs already done stay.
   void fetch_blobs(const std::string& repository, std::vector<BlobDownload>& blobs, int parallel);
 
   // HEAD /v2/<repo>/blobs/<digest>: the size when present.

@@ -8,7 +8,9 @@
 #include "kayak/archive/image_archive.hpp"
 #include "kayak/image/config.hpp"
 #include "kayak/image/reference.hpp"
+#include "kayak/registry/auth_files.hpp"
 #include "kayak/registry/client.hpp"
+#include "kayak/registry/config.hpp"
 #include "kayak/store/eager_layers.hpp"
 #include "kayak/store/ingest.hpp"
 #include "kayak/util/error.hpp"
@@ -289,21 +291,25 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
 
 }  // namespace
 
-// Where a registry's references come from and how to talk to it.
+// Where a registry's references come from and how to talk to it:
+// registries.conf (a blocked registry fails here; insecure = true, loopback
+// and --tls-verify decide TLS), the certs.d directories, and the stored
+// credentials for the repository (auth.json, Docker's config.json,
+// credential helpers; --authfile).
 //
-// SEAM(registry-config): registries.conf (blocked registries, mirrors tried
-// in order, insecure = true, certs.d directories) and the credentials of
-// auth.json / Docker's config.json / credential helpers (--authfile) belong
-// here, from include/kayak/registry/{config,auth_files}.hpp once they are
-// on main. Until then: the reference's own registry, anonymous, TLS unless
-// --tls-verify=false (the client allows plain HTTP on loopback by itself).
+// SEAM(pull): mirrors and prefix -> location rewriting
+// (registry::RegistriesConf::pull_plan gives the ordered sources) need the
+// pull to try each source in turn; until then the reference's own registry.
 registry::ClientOptions registry_client_options(const image::Reference& ref, std::optional<bool> tls_verify,
                                                 const std::string& authfile,
                                                 std::function<void(const std::string&)> on_retry) {
-  (void)authfile;
+  registry::RegistriesConf conf = registry::RegistriesConf::load_default();
+  conf.pull_plan(ref, tls_verify).check_not_blocked();
   registry::ClientOptions o;
   o.registry = ref.domain;
-  o.insecure = tls_verify.has_value() && !*tls_verify;
+  o.insecure = conf.is_insecure(ref.domain, tls_verify);
+  o.certs_dirs = registry::certs_dirs();
+  if (auto found = registry::find_credentials(ref.name(), authfile)) o.credentials = found->credentials;
   o.on_retry = std::move(on_retry);
   return o;
 }

@@ -10,8 +10,9 @@
 
 namespace kayak::commands {
 
-// The client options for the registry of ref: --tls-verify, --authfile.
-// SEAM(registry-config): see the definition.
+// The client options for the registry of ref: registries.conf (throws when
+// the registry is blocked), --tls-verify, certs.d, stored credentials
+// (--authfile). SEAM(pull): mirrors, see the definition.
 registry::ClientOptions registry_client_options(const image::Reference& ref, std::optional<bool> tls_verify,
                                                 const std::string& authfile,
                                                 std::function<void(const std::string&)> on_retry = {});

@@ -81,16 +81,19 @@ std::string read_all_stdin() {
 std::string prompt(const std::string& text, bool echo) {
   fmt::print("{}", text);
   std::fflush(stdout);
-  if (echo) return read_line();
-  std::string secret;
-  {
+  std::string answer;
+  bool terminal = ::isatty(STDIN_FILENO);
+  if (echo) {
+    answer = read_line();
+  } else {
     NoEcho quiet(STDIN_FILENO);
-    secret = read_line();
-    // The Enter the user typed was not echoed either.
-    if (quiet.active()) fmt::print("\n");
+    answer = read_line();
   }
+  // The Enter that ends the line was not shown: no echo for a password,
+  // or input that is not a terminal at all.
+  if (!terminal || !echo) fmt::print("\n");
   std::fflush(stdout);
-  return secret;
+  return answer;
 }
 
 }  // namespace

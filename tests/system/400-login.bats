@@ -121,10 +121,17 @@ login_stdin() {
     assert_error "not logged into $REGISTRY with current tool"
     assert_contains ".docker/config.json"
 
-    # Stale credentials there: kayak says so and asks again.
+    # Stale credentials there: kayak says so and asks again (the stored
+    # user is the default answer; stdin is empty, so no password).
     echo '{"auths": {"'"$REGISTRY"'": {"auth": "'"$(auth_of "$REGISTRY_USER" stale)"'"}}}' >"$HOME/.docker/config.json"
     run_kayak 125 login "$REGISTRY" </dev/null
     assert "${lines[1]}" == "Existing credentials are invalid, please enter valid username and password"
+    assert "${lines[2]}" == "Username ($REGISTRY_USER): "
+    assert "${lines[3]}" == "Password: "
+    assert_error "Password Required"
+    run_kayak 125 logout "$REGISTRY"
+    run_kayak 125 login --authfile "$TEST_DIR/none.json" "$REGISTRY" </dev/null
+    assert "${lines[0]}" == "Username: "
     assert_error "Non-null Username Required"
 }
 

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 
 namespace kayak::cli {
 
@@ -36,10 +37,11 @@ public:
     if (!::isatty(fd) || ::tcgetattr(fd, &saved_) != 0) return;
     termios quiet = saved_;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    if (::tcsetattr(fd, TCSAFLUSH, &quiet) == 0) fd_ = fd;
+    // TCSADRAIN, not TCSAFLUSH: what was typed ahead is the password.
+    if (::tcsetattr(fd, TCSADRAIN, &quiet) == 0) fd_ = fd;
   }
   ~NoEcho() {
-    if (fd_ >= 0) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+    if (fd_ >= 0) ::tcsetattr(fd_, TCSADRAIN, &saved_);
   }
   NoEcho(const NoEcho&) = delete;
   NoEcho& operator=(const NoEcho&) = delete;
@@ -79,14 +81,15 @@ std::string read_all_stdin() {
 }
 
 std::string prompt(const std::string& text, bool echo) {
-  fmt::print("{}", text);
-  std::fflush(stdout);
   std::string answer;
   bool terminal = ::isatty(STDIN_FILENO);
-  if (echo) {
-    answer = read_line();
-  } else {
-    NoEcho quiet(STDIN_FILENO);
+  {
+    // Echo goes off before the prompt shows, so nothing typed after it
+    // can appear on the screen.
+    std::optional<NoEcho> quiet;
+    if (!echo) quiet.emplace(STDIN_FILENO);
+    fmt::print("{}", text);
+    std::fflush(stdout);
     answer = read_line();
   }
   // The Enter that ends the line was not shown: no echo for a password,

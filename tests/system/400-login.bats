@@ -94,17 +94,17 @@ login_stdin() {
     local file=$TEST_DIR/auth.json
     run login_stdin --authfile "$file" "$REGISTRY"
     assert "$output" == "Login Succeeded!"
-    run podman login --authfile "$file" --get-login "$REGISTRY"
-    [[ $output == *"cannot"*"runtime"* || $output == *"XDG_RUNTIME_DIR"* ]] && skip "podman cannot start here: $output"
-    assert "$output" == "$REGISTRY_USER" "podman --get-login"
+    # (podman's own warnings about rootless set-up go to stderr)
+    run --separate-stderr podman login --authfile "$file" --get-login "$REGISTRY"
+    assert "$output" == "$REGISTRY_USER" "podman --get-login ($stderr)"
 
     local other=$TEST_DIR/podman-auth.json
-    run podman login --tls-verify=false --authfile "$other" -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" "$REGISTRY"
-    assert "$status" -eq 0 "podman login: $output"
+    run --separate-stderr podman login --tls-verify=false --authfile "$other" -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" "$REGISTRY"
+    assert "$status" -eq 0 "podman login: $output $stderr"
     run_kayak login --authfile "$other" --get-login "$REGISTRY"
     assert "$output" == "$REGISTRY_USER"
     run_kayak logout --authfile "$other" "$REGISTRY"
-    run podman login --authfile "$other" --get-login "$REGISTRY"
+    run --separate-stderr podman login --authfile "$other" --get-login "$REGISTRY"
     assert "$status" -ne 0 "podman sees the logout"
 }
 

@@ -196,3 +196,19 @@ PY
     run_kayak 125 login --get-login "$REGISTRY/ns/repo:tag"
     assert_error "contains tag or digest"
 }
+
+@test "pull uses the stored login; a registry blocked in registries.conf is refused" {
+    skip_if_no_skopeo
+    start_registry basic
+    push_fixture busybox "$FIXTURE_BUSYBOX_REF"
+    local ref=$REGISTRY/library/busybox:1.38.0-musl
+    run_kayak 125 pull -q "$ref"
+    run login_stdin "$REGISTRY"
+    assert "$output" == "Login Succeeded!"
+    run_kayak pull -q "$ref"
+    assert "$output" == "$ref"
+
+    printf '[[registry]]\nlocation = "%s"\nblocked = true\n' "$REGISTRY" >"$CONTAINERS_REGISTRIES_CONF"
+    run_kayak 125 pull -q "$ref"
+    assert_error "registry $REGISTRY is blocked in $CONTAINERS_REGISTRIES_CONF"
+}

@@ -21,5 +21,6 @@ std::vector<Command> commit_commands();  // table_commit.cpp: commit, diff, expo
 std::vector<Command> volume_commands();
 std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, top, stats
 std::vector<Command> exec_commands();  // table_exec.cpp
+std::vector<Command> search_commands();  // table_search.cpp
 
 }  // namespace kayak::cli::rows

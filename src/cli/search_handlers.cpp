@@ -5,6 +5,9 @@
 #include "kayak/util/error.hpp"
 #include "kayak/util/strings.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace kayak::cli {
 
 namespace {

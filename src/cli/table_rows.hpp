@@ -22,5 +22,6 @@ std::vector<Command> volume_commands();
 std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, top, stats
 std::vector<Command> exec_commands();  // table_exec.cpp
 std::vector<Command> registry_commands();  // table_registry.cpp: login, logout
+std::vector<Command> search_commands();  // table_search.cpp
 
 }  // namespace kayak::cli::rows

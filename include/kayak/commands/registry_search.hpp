@@ -96,7 +96,6 @@ TagsTarget parse_tags_target(std::string_view term);
 // What search() and list_tags() need to reach the registry.
 struct SearchOptions {
   bool tls_verify = true;     // --tls-verify=false: plain HTTP / unverified TLS allowed
-  std::string authfile;       // --authfile; empty: the default places
   std::vector<std::string> certs_dirs;
 };
 

@@ -78,7 +78,6 @@ for entry in os.listdir("/proc"):
     try:
         if test_dir in cmdline or test_dir in open(base + "/environ", "rb").read():
             print(f"process {entry}: {shown}")
-            continue
     except OSError:
         pass  # another user's process: not ours
     for ns in ("mnt", "pid", "user"):

@@ -38,14 +38,19 @@ wait_until() {
 }
 
 # record_namespaces PID: remember the mount, pid (and, rootless, user)
-# namespaces of a container's init, so leftovers can find anything still
-# inside them after the container is gone.
+# namespaces of a container's init, and the time (clock ticks since boot),
+# so leftovers can find anything still inside them after the container is
+# gone. The kernel reuses a freed namespace's inode number, so only a
+# process that already existed then counts: one left behind by the
+# container must have (its namespace was never freed), one that later got
+# a reused number cannot have.
 record_namespaces() {
-    local ns link
+    local ns link now
+    now=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", $1 * hz + 1 }' /proc/uptime)
     for ns in mnt pid user; do
         [[ $ns == user && -z $IS_ROOTLESS ]] && continue
         link=$(readlink "/proc/$1/ns/$ns") || die "cannot read /proc/$1/ns/$ns"
-        RECORDED_NS+=("$ns=$link")
+        RECORDED_NS+=("$link@$now")
     done
 }
 
@@ -60,7 +65,7 @@ leftovers() {
     python3 - "$TEST_DIR" "${RECORDED_NS[@]}" <<'PY'
 import os, sys
 test_dir = sys.argv[1].encode()
-namespaces = dict(a.split("=", 1)[::-1] for a in sys.argv[2:])  # "mnt:[4026...]" -> "mnt"
+namespaces = dict(a.split("@") for a in sys.argv[2:])  # "mnt:[4026...]" -> ticks since boot when seen
 me = os.getpid()
 seen_mountinfo = set()
 for entry in os.listdir("/proc"):
@@ -75,6 +80,7 @@ for entry in os.listdir("/proc"):
     except OSError:
         continue  # gone meanwhile
     shown = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
+    start_ticks = int(stat[stat.rindex(b")") + 2:].split()[19])
     try:
         if test_dir in cmdline or test_dir in open(base + "/environ", "rb").read():
             print(f"process {entry}: {shown}")
@@ -85,7 +91,7 @@ for entry in os.listdir("/proc"):
             link = os.readlink(f"{base}/ns/{ns}")
         except OSError:
             continue
-        if link in namespaces:
+        if link in namespaces and start_ticks <= int(namespaces[link]):
             print(f"process {entry} in the removed container's {link}: {shown}")
     try:
         mnt = os.readlink(base + "/ns/mnt")
@@ -140,7 +146,12 @@ gone() { process_gone "$1"; }
 
 # ---------------------------------------------------------------- parallel
 
-@test "20 run --rm at once: each exits 0 with its own output, and nothing is left" {
+@test "20 run --rm at once: each exits 0 with its own output, ps works meanwhile, and nothing is left" {
+    # ps -a all along: containers come and go under it, it never fails.
+    ( while [[ ! -e runs.done ]]; do
+          kayak ps -a >/dev/null 2>>ps.err || echo "ps -a exited $?" >>ps.err
+      done ) &
+    local reader=$!
     local i pids=()
     for i in $(seq 1 20); do
         kayak run --rm -e "KAYAK_TEST_DIR=$TEST_DIR" -e "N=$i" "$BUSYBOX_REF" \
@@ -156,6 +167,9 @@ gone() { process_gone "$1"; }
             failed=$((failed + 1))
         fi
     done
+    touch runs.done
+    wait "$reader"
+    assert "$(cat ps.err 2>/dev/null)" == "" "ps -a while containers came and went"
     assert "$failed" -eq 0 "runs that failed"
 
     local hosts=()
@@ -248,7 +262,7 @@ gone() { process_gone "$1"; }
     assert_nothing_left
 }
 
-@test "two rm -f of the same running container at once: it goes once, the loser says No such container" {
+@test "two rm -f of the same running container at once: it goes, each prints its name or No such container" {
     run_detached twice sleep 1000
     record_namespaces "$(pid_of twice)"
     kayak rm -f twice >rm.1 2>&1 &
@@ -261,16 +275,86 @@ gone() { process_gone "$1"; }
     echo "# 1: $s1 $(cat rm.1)"
     echo "# 2: $s2 $(cat rm.2)"
     ((s1 == 0 || s2 == 0)) || die "neither rm -f succeeded"
-    local i
+    local i s
     for i in 1 2; do
-        local s=s$i
+        s=s$i
         if ((${!s} == 0)); then
             assert "$(cat rm.$i)" == "twice"
         else
+            # It had gone before this one looked the name up.
             assert "${!s}" -eq 125 "exit status of the second rm -f"
             assert "$(cat rm.$i)" == "Error: No such container: twice"
         fi
     done
+    assert_nothing_left
+}
+
+@test "start of one container four times at once: one init, one monitor; rm -f leaves nothing" {
+    run_kayak create --name once -e "KAYAK_TEST_DIR=$TEST_DIR" "$BUSYBOX_REF" sleep 1000
+    local id=$output i pids=() failed=0
+    for i in 1 2 3 4; do
+        kayak start once >"start.$i" 2>&1 &
+        pids+=($!)
+    done
+    for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed=$((failed + 1)); done
+    for i in 1 2 3 4; do
+        echo "# start $i: $(cat "start.$i")"
+        assert "$(cat "start.$i")" == "once" "start $i prints the name"
+    done
+    assert "$failed" -eq 0 "starts that failed"
+    assert "$(status_of once)" == "running"
+    # Every start that lost the race left without launching anything.
+    local monitors inits
+    wait_until 10 eval '(( $(pgrep -fc "monitor .*$id") == 1 ))' ||
+        die "monitors of once: $(pgrep -fa "monitor .*$id")"
+    inits=$(leftovers | grep -c ': sleep 1000$' || true)
+    assert "$inits" -eq 1 "container processes running sleep 1000"
+    record_namespaces "$(pid_of once)"
+    run_kayak rm -f once
+    assert "once"
+    assert_nothing_left
+}
+
+@test "rm -f racing run -d: the container ends up either running alone or gone, never half" {
+    local i delay run_status rm_status
+    for i in 1 2 3 4 5 6; do
+        kayak run -d --name "race$i" -e "KAYAK_TEST_DIR=$TEST_DIR" "$BUSYBOX_REF" sleep 1000 \
+            >"run.$i" 2>&1 &
+        local runner=$!
+        # From "before create" to "after the start", across the runs.
+        delay=$(awk -v i="$i" 'BEGIN { printf "%.2f", (i - 1) * 0.03 }')
+        sleep "$delay"
+        rm_status=0
+        kayak rm -f "race$i" >"rm.$i" 2>&1 || rm_status=$?
+        run_status=0
+        wait "$runner" || run_status=$?
+        echo "# race$i after ${delay}s: run $run_status $(cat "run.$i"); rm -f $rm_status $(cat "rm.$i")"
+        if ((rm_status == 0)); then
+            assert "$(cat "rm.$i")" == "race$i" "rm -f prints the name"
+            # Removed whether the start came before or after: not there.
+            run_kayak 125 inspect --type container "race$i"
+        else
+            # rm -f came before the container existed.
+            assert "$rm_status" -eq 125 "rm -f exit status"
+            assert "$(cat "rm.$i")" == "Error: No such container: race$i"
+            assert "$run_status" -eq 0 "run -d of a container nobody removed"
+            wait_until 10 has_status "race$i" running || die "race$i: $(status_of "race$i")"
+            record_namespaces "$(pid_of "race$i")"
+            run_kayak rm -f "race$i"
+        fi
+        if ((run_status != 0)); then
+            assert "$run_status" -eq 125 "run -d exit status"
+            assert "$(cat "run.$i")" =~ "^Error: No such container: " "run -d of a container removed while it started"
+        fi
+    done
+    assert_nothing_left
+}
+
+@test "rm -f of a running run -d --rm container: the name is printed and nothing is left" {
+    run_kayak run -d --rm --name selfremoving -e "KAYAK_TEST_DIR=$TEST_DIR" "$BUSYBOX_REF" sleep 1000
+    record_namespaces "$(pid_of selfremoving)"
+    run_kayak rm -f selfremoving
+    assert "selfremoving"
     assert_nothing_left
 }
 

@@ -12,35 +12,62 @@ namespace kayak::commands {
 
 namespace {
 
+bool is_running(store::ContainerStatus status) {
+  return status == store::ContainerStatus::Running || status == store::ContainerStatus::Paused;
+}
+
+// A start that raced with this rm can finish (it holds the container's
+// lock until the container runs); rm -f then ends that run too, a bounded
+// number of times.
+constexpr int kForceAttempts = 5;
+
+// Returns the mounts of the container it removed (none when someone else
+// removed it first).
+std::vector<store::MountSpec> remove_id(store::Context& ctx, store::ContainerStore& containers, const std::string& id,
+                                        const ContainerRemoveOptions& options) {
+  for (int attempt = 1;; ++attempt) {
+    store::ContainerState state = containers.state(id);
+    if (is_running(state.status)) {
+      if (!options.force) {
+        fail("cannot remove container \"/{}\": container is running: stop the container before removing or force "
+             "remove", containers.config(id).name);
+      }
+      stop_container(containers, id, SIGKILL, -1);
+    }
+    if (!containers.exists(id)) return {};  // the monitor's --rm (or another rm) got there first
+    store::ContainerConfig config = containers.config(id);
+    {
+      FileLock held = containers.lock(id);
+      if (!containers.exists(id)) return {};
+      store::ContainerState now = containers.state(id);
+      if (is_running(now.status)) {
+        if (options.force && attempt < kForceAttempts) continue;
+        fail("cannot remove container \"/{}\": it was started again meanwhile", config.name);
+      }
+      // Removing marks the container for readers while files go.
+      now.status = store::ContainerStatus::Removing;
+      containers.write_state(id, now);
+      // Its cgroup, when it had one in a delegated subtree (processes are gone).
+      runtime::remove_container_cgroup(runtime::detect_cgroups(), id);
+      store::remove_container(ctx, id);
+    }
+    return config.mounts;
+  }
+}
+
 void remove_one(store::Context& ctx, store::ContainerStore& containers, const std::string& target,
                 const ContainerRemoveOptions& options) {
   std::string id = containers.resolve(target);
-  store::ContainerState state = containers.state(id);
-  bool running = state.status == store::ContainerStatus::Running || state.status == store::ContainerStatus::Paused;
-  if (running) {
-    if (!options.force) {
-      fail("cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
-           containers.config(id).name);
-    }
-    stop_container(containers, id, SIGKILL, -1);
-  }
-  if (!containers.exists(id)) return;  // the monitor's --rm got there first
-  store::ContainerConfig config = containers.config(id);
-  {
-    FileLock held = containers.lock(id);
+  std::vector<store::MountSpec> mounts;
+  try {
+    mounts = remove_id(ctx, containers, id, options);
+  } catch (const Error&) {
+    // Removed under us (its monitor's --rm after rm -f killed it, another
+    // rm): gone is what was asked for.
     if (!containers.exists(id)) return;
-    store::ContainerState now = containers.state(id);
-    if (now.status == store::ContainerStatus::Running || now.status == store::ContainerStatus::Paused) {
-      fail("cannot remove container \"/{}\": it was started again meanwhile", config.name);
-    }
-    // Removing marks the container for readers while files go.
-    now.status = store::ContainerStatus::Removing;
-    containers.write_state(id, now);
-    // Its cgroup, when it had one in a delegated subtree (processes are gone).
-    runtime::remove_container_cgroup(runtime::detect_cgroups(), id);
-    store::remove_container(ctx, id);
+    throw;
   }
-  if (options.volumes) store::remove_anonymous_volumes(ctx, config.mounts);
+  if (options.volumes) store::remove_anonymous_volumes(ctx, mounts);
 }
 
 }  // namespace

@@ -40,6 +40,20 @@ std::vector<ContainerItem> each(const std::vector<std::string>& targets, Fn fn) 
   return items;
 }
 
+// A stop the user asked for, marked under the container's lock: a
+// concurrent rm holds it while it removes, and the marker must never bring
+// back the run dir of a container that is gone.
+void mark_stop(store::ContainerStore& containers, const std::string& id) {
+  FileLock held;
+  try {
+    held = containers.lock(id);
+  } catch (const Error&) {
+    if (!containers.exists(id)) return;  // removed: its dir, and the lock file, are gone
+    throw;
+  }
+  if (containers.exists(id)) monitor::mark_stop_requested(containers.run_dir(id));
+}
+
 }  // namespace
 
 store::ContainerState wait_not_running(store::ContainerStore& containers, const std::string& id) {
@@ -63,7 +77,7 @@ store::ContainerState stop_container(store::ContainerStore& containers, const st
   if (!is_running(state)) return state;
   UniqueFd init = proc::open_pidfd(state.pid, state.pid_start_time);
   // A stop the user asked for: the monitor must not apply --restart to it.
-  if (init) monitor::mark_stop_requested(containers.run_dir(id));
+  if (init) mark_stop(containers, id);
   if (init) {
     // A paused (stopped) init only acts on the signal once continued.
     if (state.status == store::ContainerStatus::Paused) proc::send_signal(init.get(), SIGCONT);
@@ -89,7 +103,7 @@ std::vector<ContainerItem> kill_containers(store::Context& ctx, const std::vecto
     std::string id = containers.resolve(target);
     store::ContainerState state = containers.state(id);
     UniqueFd init = is_running(state) ? proc::open_pidfd(state.pid, state.pid_start_time) : UniqueFd();
-    if (init) monitor::mark_stop_requested(containers.run_dir(id));
+    if (init) mark_stop(containers, id);
     if (!init || !proc::send_signal(init.get(), *signal)) {
       fail("Cannot kill container: {}: Container {} is not running", target, id);
     }

@@ -66,11 +66,16 @@ uint64_t parse_log_size(const std::string& text) {
 // and decides restarts.
 class StateRecorder : public MonitorEvents {
 public:
-  StateRecorder(store::ContainerStore& containers, const store::ContainerConfig& config)
-    : containers_(containers), config_(config) {}
+  // start_lock: the container's lock, held by the caller since it decided
+  // to start; the first start is recorded under it, then it is released.
+  StateRecorder(store::ContainerStore& containers, const store::ContainerConfig& config, FileLock start_lock)
+    : containers_(containers), config_(config), start_lock_(std::move(start_lock)) {}
+
+  // Gives the start lock up without recording a start (the launch failed).
+  void release_start_lock() { start_lock_.unlock(); }
 
   void started(const runtime::Launched& launched) override {
-    FileLock lock = containers_.lock(config_.id);
+    FileLock lock = start_lock_.held() ? std::move(start_lock_) : containers_.lock(config_.id);
     store::ContainerState state = containers_.stored_state(config_.id);
     state.status = store::ContainerStatus::Running;
     state.pid = launched.pid;
@@ -138,6 +143,7 @@ private:
 
   store::ContainerStore& containers_;
   const store::ContainerConfig& config_;
+  FileLock start_lock_;
   bool first_start_ = true;
 };
 
@@ -161,11 +167,19 @@ void record_start_failure(store::ContainerStore& containers, const std::string& 
 }
 
 // --rm: the container and its anonymous volumes go.
-void remove_container(store::Context& context, const store::ContainerConfig& config) {
+void remove_container(store::Context& context, store::ContainerStore& containers,
+                      const store::ContainerConfig& config) {
   try {
+    // Under the container's lock, as `rm` removes: an `rm -f` at the same
+    // moment finds the container either whole or gone, never half removed.
+    // No lock of ours is held here, so this flock cannot wait for itself.
+    FileLock held = containers.lock(config.id);
+    if (!containers.exists(config.id)) return;
+    store::ContainerState state = containers.stored_state(config.id);
+    state.status = store::ContainerStatus::Removing;
+    containers.write_state(config.id, state);
     // Inside the store's user namespace (upper dir files may belong to
-    // subordinate IDs); not under our own lock, which a second flock from
-    // this process would wait for.
+    // subordinate IDs).
     store::remove_container(context, config.id);
   } catch (const Error& e) {
     log::warn("removing container {}: {}", config.id.substr(0, 12), e.what());
@@ -215,6 +229,30 @@ int run_monitored(MonitorRequest request) {
       log::warn("removing the cgroup of {}: {}", config.id.substr(0, 12), e.what());
     }
   };
+  // Starting is serialised on the container's lock, held from the check
+  // below until the start is recorded: two `start`s at once launch one
+  // init, and an `rm` either removes the container before we look at it
+  // or waits until it runs (and then kills it).
+  FileLock start_lock;
+  // Another monitor got there first: the container is running, so this
+  // start has nothing to do (as `start` of a running container).
+  bool already_running = false;
+  try {
+    if (!containers.exists(request.id)) fail("No such container: {}", request.id);
+    start_lock = containers.lock(request.id);
+    // Removed (or being removed) while we waited for the lock.
+    if (!containers.exists(request.id)) fail("No such container: {}", request.id);
+    store::ContainerStatus status = containers.state(request.id).status;
+    if (status == store::ContainerStatus::Removing) fail("No such container: {}", request.id);
+    already_running = status == store::ContainerStatus::Running || status == store::ContainerStatus::Paused;
+  } catch (const Error& e) {
+    report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
+    throw;
+  }
+  if (already_running) {
+    report(request.ready_fd, encode_start_report(0, ""));
+    return 0;
+  }
   try {
     config = containers.config(request.id);
     options.tty = config.tty;
@@ -235,15 +273,19 @@ int run_monitored(MonitorRequest request) {
       spec.cgroup_fd = cgroup->fd.get();
     }
     become_subreaper();
-    recorder.emplace(containers, config);
+    recorder.emplace(containers, config, std::move(start_lock));
     monitor.emplace(std::move(options), [&spec](const runtime::Stdio& io) { return runtime::launch(spec, io); },
                     *recorder);
     monitor->start();
   } catch (const Error& e) {
+    // Recording the failure takes the lock again (from a new file
+    // description, which would wait for ours).
+    start_lock.unlock();
+    if (recorder) recorder->release_start_lock();
     if (!config.id.empty()) {
       drop_cgroup();
       record_start_failure(containers, config.id, e);
-      if (config.auto_remove) remove_container(context, config);
+      if (config.auto_remove) remove_container(context, containers, config);
     }
     report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
     throw;
@@ -251,7 +293,7 @@ int run_monitored(MonitorRequest request) {
   report(request.ready_fd, encode_start_report(0, ""));
   int code = monitor->run();
   drop_cgroup();
-  if (config.auto_remove) remove_container(context, config);
+  if (config.auto_remove) remove_container(context, containers, config);
   return code;
 }
 

@@ -24,7 +24,7 @@ std::vector<Flag> run_create_flags() {
      .value_name = "list"},
     {.name = "expose", .type = FlagType::StringList, .description = "Expose a port or a range of ports",
      .value_name = "list"},
-    {.name = "hostname", .shorthand = 'h', .type = FlagType::String, .description = "Container host name"},
+    {.name = "hostname", .type = FlagType::String, .description = "Container host name"},
     {.name = "interactive", .shorthand = 'i', .description = "Keep STDIN open even if not attached"},
     {.name = "label", .shorthand = 'l', .type = FlagType::StringList, .description = "Set meta data on a container",
      .value_name = "list"},

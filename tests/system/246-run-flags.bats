@@ -306,6 +306,10 @@ all_caps() {
     assert "${lines[3]}" == "hi"
     # noexec: a program copied there does not run.
     run_kayak 126 run --rm --tmpfs /x $BUSYBOX_REF sh -c 'cp /bin/busybox /x/bb && /x/bb true; exit $?'
+    # exec (suid, dev) clears a default, as Docker merges them.
+    run_kayak run --rm --tmpfs /x:exec,size=8m $BUSYBOX_REF sh -c 'grep " /x " /proc/mounts; cp /bin/busybox /x/busybox && /x/busybox echo ran'
+    assert "${lines[0]}" =~ "^tmpfs /x tmpfs rw,nosuid,nodev,relatime,size=8192k"
+    assert "${lines[1]}" == "ran"
 }
 
 @test "run --read-only: writes to / fail with EROFS; /tmp, /var/tmp, /run get tmpfs unless --read-only-tmpfs=false" {

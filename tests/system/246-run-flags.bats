@@ -202,6 +202,15 @@ all_caps() {
     assert "$stderr" =~ "nosuchgroup"
 }
 
+@test "run -u without a subuid range: other users are refused with the reason, never run as root" {
+    [[ -n $IS_ROOTLESS && -z $HAS_SUBUID ]] || skip "only without a subuid range (a single ID mapping)"
+    run_kayak_split 125 run --rm -u 1000 $BUSYBOX_REF id
+    assert "$output" == "" "the command did not run"
+    assert "$stderr" =~ "^Error: setresuid 1000: .*not mapped in the container's user namespace"
+    run_kayak_split 125 run --rm -u 0:1000 $BUSYBOX_REF id
+    assert "$stderr" =~ "setresgid 1000: .*not mapped"
+}
+
 @test "run -u 0 and root: every rootless mode can be root in the container" {
     run_kayak run --rm -u 0:0 $BUSYBOX_REF sh -c 'id -u; id -g'
     assert "0${NL}0"

@@ -336,6 +336,9 @@ all_caps() {
     # A volume stays writable.
     run_kayak run --rm --read-only -v rw:/data $BUSYBOX_REF sh -c 'echo x > /data/f && echo ok'
     assert "ok"
+    # A missing working directory is still made (Docker makes it at create).
+    run_kayak run --rm --read-only -w /new/wd $BUSYBOX_REF pwd
+    assert "/new/wd"
     # Without --read-only the rootfs is writable and the write stays in the container.
     run_kayak run --name rw1 $BUSYBOX_REF sh -c 'echo x > /etc/f && echo ok'
     assert "ok"

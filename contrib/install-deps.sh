@@ -4,8 +4,9 @@
 # and needs no network.
 #
 #   contrib/install-deps.sh          build and runtime dependencies
-#   contrib/install-deps.sh --test   also interop and benchmark tools
-#                                    (skopeo, podman, hyperfine)
+#   contrib/install-deps.sh --test   also interop, registry and benchmark
+#                                    tools (skopeo, podman, hyperfine,
+#                                    docker-registry, htpasswd, openssl, curl)
 set -euo pipefail
 
 build_deps=(meson ninja-build g++ pkg-config
@@ -13,16 +14,19 @@ build_deps=(meson ninja-build g++ pkg-config
             libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev)
 # busybox-static makes the default image; python3 builds hostile tars in the
 # system tests; util-linux gives runuser and script; passwd gives useradd.
+# libcurl4 is loaded at run time by the commands that talk to registries.
 runtime_deps=(uidmap busybox-static fuse-overlayfs
-              tar gzip zstd xz-utils bzip2)
-test_deps=(bats python3 util-linux passwd)
+              tar gzip zstd xz-utils bzip2 libcurl4)
+# The registry tests run Debian's docker-registry, make its htpasswd file
+# (apache2-utils), their certificates (openssl) and check it with curl.
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl)
 extra_deps=(skopeo podman hyperfine)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in
     --test) want+=("${extra_deps[@]}") ;;
     "") ;;
-    -h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--test]" >&2; exit 2 ;;
 esac
 

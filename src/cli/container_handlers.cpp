@@ -11,6 +11,7 @@
 #include "kayak/commands/container_create.hpp"
 #include "kayak/commands/container_inspect.hpp"
 #include "kayak/commands/container_list.hpp"
+#include "kayak/commands/container_port.hpp"
 #include "kayak/commands/container_remove.hpp"
 #include "kayak/commands/container_signal.hpp"
 #include "kayak/util/error.hpp"
@@ -144,6 +145,14 @@ int handle_container_rm(Invocation& inv) {
 int handle_container_rename(Invocation& inv) {
   store::Context ctx(paths_of(inv));
   commands::rename_container(ctx, inv.args()[0], inv.args()[1]);
+  return 0;
+}
+
+int handle_container_port(Invocation& inv) {
+  store::Context ctx(paths_of(inv));
+  std::optional<std::string> private_port;
+  if (inv.args().size() > 1) private_port = inv.args()[1];
+  for (const auto& line : commands::container_ports(ctx, inv.args()[0], private_port)) fmt::print("{}\n", line);
   return 0;
 }
 

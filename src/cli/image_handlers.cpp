@@ -6,12 +6,14 @@
 #include "kayak/commands/image_inspect.hpp"
 #include "kayak/commands/image_list.hpp"
 #include "kayak/commands/image_load.hpp"
+#include "kayak/commands/image_pull.hpp"
 #include "kayak/commands/image_save.hpp"
 #include "kayak/commands/image_tag.hpp"
 #include "kayak/commands/info.hpp"
 #include "kayak/format/units.hpp"
 #include "kayak/store/context.hpp"
 #include "kayak/util/error.hpp"
+#include "kayak/util/strings.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -210,8 +212,38 @@ int handle_image_prune(Invocation& inv) {
   return 0;
 }
 
+namespace {
+
+// pull from a registry: progress on stderr (from the commands module),
+// the reference alone on stdout, as Docker's CLI prints it.
+int pull_registry(Invocation& inv) {
+  commands::RegistryPullOptions options;
+  options.reference = inv.args()[0];
+  options.quiet = inv.flag("quiet");
+  options.all_tags = inv.flag("all-tags");
+  options.platform.platform = inv.value_or("platform", "");
+  options.platform.os = inv.value_or("os", "");
+  options.platform.arch = inv.value_or("arch", "");
+  options.platform.variant = inv.value_or("variant", "");
+  if (inv.is_set("tls-verify")) options.tls_verify = inv.flag("tls-verify");
+  options.authfile = inv.value_or("authfile", "");
+  if (inv.is_set("max-parallel")) {
+    std::string text = inv.value_or("max-parallel", "");
+    auto n = str::parse_int(text);
+    if (!n || *n < 1) fail("invalid argument \"{}\" for \"--max-parallel\" flag: must be a positive number", text);
+    options.max_parallel = static_cast<int>(*n);
+  }
+  store::Context ctx(paths_of(inv));
+  commands::RegistryPullReport report = commands::pull_from_registry(ctx, options);
+  print_line(report.reference);
+  return 0;
+}
+
+}  // namespace
+
 int handle_image_pull(Invocation& inv) {
   if (inv.args().size() != 1) fail("\"kayak {}\" requires exactly 1 argument", inv.invoked_path());
+  if (commands::is_registry_source(inv.args()[0])) return pull_registry(inv);
   commands::PullOptions options;
   options.source = inv.args()[0];
   options.quiet = inv.flag("quiet");

@@ -9,6 +9,8 @@ std::vector<Flag> run_create_flags() {
   return {
     {.name = "add-host", .type = FlagType::StringList, .description = "Add a custom host-to-IP mapping (host:ip)",
      .value_name = "list"},
+    {.name = "authfile", .type = FlagType::String,
+     .description = "Path of the authentication file for pulling. Use REGISTRY_AUTH_FILE environment variable to override"},
     {.name = "cap-add", .type = FlagType::StringList, .description = "Add Linux capabilities", .value_name = "list"},
     {.name = "cap-drop", .type = FlagType::StringList, .description = "Drop Linux capabilities", .value_name = "list"},
     {.name = "cidfile", .type = FlagType::String, .description = "Write the container ID to the file"},
@@ -24,7 +26,7 @@ std::vector<Flag> run_create_flags() {
      .value_name = "list"},
     {.name = "expose", .type = FlagType::StringList, .description = "Expose a port or a range of ports",
      .value_name = "list"},
-    {.name = "hostname", .type = FlagType::String, .description = "Container host name"},
+    {.name = "hostname", .shorthand = 'h', .type = FlagType::String, .description = "Container host name"},
     {.name = "interactive", .shorthand = 'i', .description = "Keep STDIN open even if not attached"},
     {.name = "label", .shorthand = 'l', .type = FlagType::StringList, .description = "Set meta data on a container",
      .value_name = "list"},
@@ -40,12 +42,14 @@ std::vector<Flag> run_create_flags() {
      .description = "Connect a container to a network (none, host, private, container:NAME, ns:PATH)"},
     {.name = "pids-limit", .type = FlagType::String, .description = "Tune container pids limit (set -1 for unlimited)",
      .value_name = "int"},
+    {.name = "platform", .type = FlagType::String, .description = "Set platform if server is multi-platform capable"},
     {.name = "privileged", .description = "Give extended privileges to this container"},
     {.name = "publish", .shorthand = 'p', .type = FlagType::StringList,
      .description = "Publish a container's port(s) to the host", .value_name = "list"},
     {.name = "publish-all", .shorthand = 'P', .description = "Publish all exposed ports to random ports"},
     {.name = "pull", .type = FlagType::String, .description = "Pull image before creating",
      .default_value = "missing", .choices = {"always", "missing", "never", "newer"}},
+    {.name = "quiet", .shorthand = 'q', .description = "Suppress the pull output"},
     {.name = "read-only", .description = "Mount the container's root filesystem as read only"},
     {.name = "read-only-tmpfs",
      .description = "When running --read-only containers, mount read-write tmpfs on /dev, /dev/shm, /run, /tmp, and /var/tmp",
@@ -58,6 +62,8 @@ std::vector<Flag> run_create_flags() {
     {.name = "stop-signal", .type = FlagType::String, .description = "Signal to stop the container"},
     {.name = "stop-timeout", .type = FlagType::String, .description = "Timeout (in seconds) to stop a container",
      .value_name = "int"},
+    {.name = "tls-verify", .description = "Require HTTPS and verify certificates when pulling from registries",
+     .default_value = "true"},
     {.name = "tmpfs", .type = FlagType::StringList, .description = "Mount a tmpfs directory", .value_name = "list"},
     {.name = "tty", .shorthand = 't', .description = "Allocate a pseudo-TTY"},
     {.name = "ulimit", .type = FlagType::StringList, .description = "Ulimit options", .value_name = "ulimit"},
@@ -121,6 +127,10 @@ commands::CreateOptions create_options_from(const Invocation& inv) {
   o.cidfile = inv.value_or("cidfile", "");
   o.replace = inv.flag("replace");
   o.pull = inv.value_or("pull", "missing");
+  o.pull_quiet = inv.flag("quiet");
+  o.platform = inv.value_or("platform", "");
+  if (inv.is_set("tls-verify")) o.tls_verify = inv.flag("tls-verify");
+  o.authfile = inv.value_or("authfile", "");
   return o;
 }
 

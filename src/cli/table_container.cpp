@@ -78,6 +78,13 @@ std::vector<Command> container_commands() {
       .args = exactly(2),
     },
     {
+      .names = {"container port", "port"},
+      .usage = "CONTAINER [PRIVATE_PORT[/PROTO]]",
+      .summary = "List port mappings or a specific mapping for the container",
+      .handler = handle_container_port,
+      .args = between(1, 2),
+    },
+    {
       .names = {"container kill", "kill"},
       .usage = "CONTAINER [CONTAINER...]",
       .summary = "Kill one or more running containers",

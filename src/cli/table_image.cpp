@@ -150,7 +150,7 @@ std::vector<Command> image_commands() {
     },
     {
       .names = {"image pull", "pull"},
-      .usage = "IMAGE [IMAGE...]",
+      .usage = "NAME[:TAG|@DIGEST]",
       .summary = "Download an image from a registry or a local transport",
       .handler = handle_image_pull,
       .args = at_least(1),
@@ -163,6 +163,8 @@ std::vector<Command> image_commands() {
         {.name = "authfile", .type = FlagType::String,
          .description = "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "
                         "variable to override"},
+        {.name = "max-parallel", .type = FlagType::String,
+         .description = "Number of layers downloaded at once", .default_value = "3", .value_name = "int"},
         {.name = "os", .type = FlagType::String,
          .description = "Use OS instead of the running OS for choosing images",
          .value_name = "OS"},
@@ -176,7 +178,8 @@ std::vector<Command> image_commands() {
          .description = "Use VARIANT instead of the running architecture variant for choosing images",
          .value_name = "VARIANT"},
       },
-      .description = "IMAGE is a registry reference or a local transport:\n"
+      .description = "NAME is a registry reference (nginx, docker://quay.io/x/y:tag, 127.0.0.1:5000/x@sha256:...)\n"
+                     "or a local transport:\n"
                      "  oci:DIR[:REF]               an OCI image layout directory\n"
                      "  oci-archive:FILE[:REF]      a tar of an OCI image layout\n"
                      "  docker-archive:FILE[:REF]   an archive written by docker save",

@@ -1,7 +1,12 @@
 #include "kayak/commands/container_create.hpp"
+
+#include "kayak/network/port_spec.hpp"
+#include "kayak/util/env_list.hpp"
+#include "kayak/util/random_id.hpp"
 #include "kayak/commands/resource_flags.hpp"
 
 #include "kayak/commands/container_remove.hpp"
+#include "kayak/commands/image_pull.hpp"
 #include "kayak/commands/mount_flags.hpp"
 #include "kayak/commands/volume.hpp"
 #include "kayak/runtime/seccomp.hpp"
@@ -14,7 +19,6 @@
 #include "kayak/util/time.hpp"
 
 #include <fcntl.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,39 +36,7 @@ std::optional<std::string> caller_env(const std::string& name) {
 
 namespace {
 
-std::string new_container_id() {
-  unsigned char bytes[32];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail_errno("getrandom");
-    }
-    got += static_cast<size_t>(n);
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
-  }
-  return id;
-}
-
-std::string env_key(const std::string& entry) { return entry.substr(0, entry.find('=')); }
-
-// Docker's ReplaceOrAppendEnvValues: a later value replaces an earlier one
-// in its place.
-void set_env(std::vector<std::string>& env, const std::string& entry) {
-  std::string key = env_key(entry);
-  auto it = std::find_if(env.begin(), env.end(), [&](const std::string& e) { return env_key(e) == key; });
-  if (it != env.end()) {
-    *it = entry;
-  } else {
-    env.push_back(entry);
-  }
-}
+std::string new_container_id() { return random_hex_id(); }
 
 // One -e value or --env-file line: "K=V" as is; "K" takes the caller's
 // value and is dropped when the caller has none.
@@ -196,20 +168,6 @@ void add_exposed(std::vector<std::string>& out, const std::string& spec) {
   }
 }
 
-// The container port of a -p value: [ip:][hostPort:]containerPort[/proto].
-std::string publish_container_port(const std::string& spec) {
-  std::string rest = spec;
-  std::string proto;
-  if (auto slash = rest.rfind('/'); slash != std::string::npos) {
-    proto = rest.substr(slash);
-    rest = rest.substr(0, slash);
-  }
-  auto colon = rest.rfind(':');
-  std::string port = colon == std::string::npos ? rest : rest.substr(colon + 1);
-  if (port.empty()) fail("no port specified: {}<empty>", spec);
-  return port + proto;
-}
-
 const std::set<std::string> kNetworkModes = {"", "none", "host", "private", "bridge", "default", "pasta",
                                              "slirp4netns"};
 
@@ -325,7 +283,7 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 
   // Env: the image's, then --env-file, then -e, each replacing by name.
   c.env = ic.strings_at("Env");
-  for (const auto& item : user_env(o.env_files, o.env, env)) set_env(c.env, item);
+  for (const auto& item : user_env(o.env_files, o.env, env)) env_list::set(c.env, item);
 
   c.working_dir = o.workdir.empty() ? ic.string_or("WorkingDir") : o.workdir;
   if (!o.workdir.empty() && o.workdir[0] != '/') {
@@ -377,7 +335,7 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 
   for (const auto& port : sorted_keys(ic["ExposedPorts"])) add_exposed(c.exposed_ports, port);
   for (const auto& port : o.expose) add_exposed(c.exposed_ports, port);
-  for (const auto& spec : o.publish) add_exposed(c.exposed_ports, publish_container_port(spec));
+  for (const auto& binding : network::parse_publish_all(o.publish)) add_exposed(c.exposed_ports, binding.container_key());
   std::sort(c.exposed_ports.begin(), c.exposed_ports.end());
   c.publish = o.publish;
   c.publish_all = o.publish_all;
@@ -449,13 +407,19 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 }
 
 store::ContainerConfig create_container(store::Context& ctx, const CreateOptions& options) {
-  if (options.pull != "missing" && options.pull != "always" && options.pull != "never" && options.pull != "newer") {
-    fail("invalid pull policy \"{}\": must be missing, always, never or newer", options.pull);
-  }
+  parse_pull_policy(options.pull);
   if (!options.cidfile.empty() && fs::exists(options.cidfile)) {
     fail("container ID file found, make sure the other container isn't running or delete {}", options.cidfile);
   }
   std::string wanted = options.name.empty() ? "" : store::validate_container_name(options.name);
+  ImplicitPullOptions pull;
+  pull.image = options.image;
+  pull.policy = options.pull;
+  pull.quiet = options.pull_quiet;
+  pull.platform.platform = options.platform;
+  pull.tls_verify = options.tls_verify;
+  pull.authfile = options.authfile;
+  std::string image_name = ensure_image(ctx, pull);
   const std::string& driver = ctx.driver().name;
   store::Store& store = ctx.store();
   store::ContainerStore containers(store);
@@ -475,7 +439,7 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
     // The shared lock keeps the image from being removed until the
     // container that uses it is recorded (rmi takes it exclusively).
     FileLock lock = store.lock_shared();
-    store::ImageRecord image = store.resolve_image(options.image);
+    store::ImageRecord image = store.resolve_image(image_name);
     config = build_container_config(options, new_container_id(), image, store.image_config(image));
     check_resource_flags(config, runtime::detect_cgroups());
     config.created = timeutil::format_rfc3339_nano(timeutil::now_ns());

@@ -1,5 +1,7 @@
 #include "kayak/commands/container_inspect.hpp"
 
+#include "kayak/network/port_spec.hpp"
+
 #include "kayak/commands/container_list.hpp"
 #include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
@@ -25,26 +27,17 @@ json::Value set_map(const std::vector<std::string>& keys) {
   return v;
 }
 
-// -p values as Docker's PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}.
+// -p values as Docker's PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}
+// (a host range to choose from as "8000-8010", a port chosen at start as "").
 json::Value port_bindings(const store::ContainerConfig& c) {
   json::Value v = json::Value::object();
-  for (const auto& spec : c.publish) {
-    std::string rest = spec, proto = "tcp";
-    if (auto slash = rest.rfind('/'); slash != std::string::npos) {
-      proto = rest.substr(slash + 1);
-      rest = rest.substr(0, slash);
-    }
-    auto fields = str::split(rest, ':');
-    std::string ip, host;
-    if (fields.size() == 2) host = fields[0];
-    if (fields.size() == 3) {
-      ip = fields[0];
-      host = fields[1];
-    }
+  for (const auto& b : network::parse_publish_all(c.publish)) {
     json::Value binding = json::Value::object();
-    binding.set("HostIp", ip);
+    binding.set("HostIp", b.host_ip);
+    std::string host = b.host_port ? std::to_string(b.host_port) : "";
+    if (b.host_port_end) host += "-" + std::to_string(b.host_port_end);
     binding.set("HostPort", host);
-    json::Value& list = v.slot(fields.back() + "/" + proto);
+    json::Value& list = v.slot(b.container_key());
     if (list.is_null() || list.is_object()) list = json::Value::array();
     list.push_back(std::move(binding));
   }

@@ -1,5 +1,7 @@
 #include "kayak/commands/container_list.hpp"
 
+#include "kayak/network/port_spec.hpp"
+
 #include "kayak/format/go_print.hpp"
 #include "kayak/format/units.hpp"
 #include "kayak/image/reference.hpp"
@@ -58,29 +60,7 @@ std::string status_text(const store::ContainerState& state, int64_t now_ns) {
 }
 
 std::string ports_text(const store::ContainerConfig& config) {
-  std::vector<std::string> parts;
-  std::vector<std::string> published;
-  for (const auto& spec : config.publish) {
-    std::string rest = spec, proto = "tcp";
-    if (auto slash = rest.rfind('/'); slash != std::string::npos) {
-      proto = rest.substr(slash + 1);
-      rest = rest.substr(0, slash);
-    }
-    auto fields = str::split(rest, ':');
-    std::string ip = "0.0.0.0", host, port = fields.back();
-    if (fields.size() == 2) host = fields[0];
-    if (fields.size() == 3) {
-      ip = fields[0].empty() ? ip : fields[0];
-      host = fields[1];
-    }
-    std::string target = port + "/" + proto;
-    published.push_back(target);
-    parts.push_back(host.empty() ? ip + ":->" + target : ip + ":" + host + "->" + target);
-  }
-  for (const auto& port : config.exposed_ports) {
-    if (std::find(published.begin(), published.end(), port) == published.end()) parts.push_back(port);
-  }
-  return str::join(parts, ", ");
+  return network::ports_column(network::parse_publish_all(config.publish), config.exposed_ports);
 }
 
 std::string network_name(const store::ContainerConfig& config) {

@@ -4,6 +4,7 @@
 
 #include "kayak/runtime/capabilities.hpp"
 #include "kayak/runtime/seccomp.hpp"
+#include "kayak/util/env_list.hpp"
 #include "kayak/util/fs.hpp"
 
 #include <sys/resource.h>
@@ -20,28 +21,11 @@ uint64_t caller_hard_limit(int resource) {
   return limit.rlim_max;
 }
 
-std::string env_key(std::string_view entry) { return std::string(entry.substr(0, entry.find('='))); }
-
-bool has_env(const std::vector<std::string>& env, std::string_view key) {
-  return std::any_of(env.begin(), env.end(), [&](const std::string& kv) { return env_key(kv) == key; });
-}
-
-// Docker's ReplaceOrAppendEnvValues: a later value replaces an earlier one in its place.
-void set_env(std::vector<std::string>& env, const std::string& entry) {
-  std::string key = env_key(entry);
-  auto it = std::find_if(env.begin(), env.end(), [&](const std::string& e) { return env_key(e) == key; });
-  if (it != env.end()) {
-    *it = entry;
-  } else {
-    env.push_back(entry);
-  }
-}
-
 // What Docker adds to every container's (and exec's) environment.
 void add_default_env(std::vector<std::string>& env, const store::ContainerConfig& config, bool tty) {
-  if (!has_env(env, "PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  if (!has_env(env, "HOSTNAME")) env.push_back("HOSTNAME=" + config.hostname);
-  if (tty && !has_env(env, "TERM")) env.push_back("TERM=xterm");
+  if (!env_list::has(env, "PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!env_list::has(env, "HOSTNAME")) env.push_back("HOSTNAME=" + config.hostname);
+  if (tty && !env_list::has(env, "TERM")) env.push_back("TERM=xterm");
 }
 
 void apply_security(runtime::ProcessSpec& process, const store::ContainerConfig& config, bool exec_privileged,
@@ -84,7 +68,7 @@ runtime::ProcessSpec exec_process(const store::ContainerConfig& config, const Ex
   runtime::ProcessSpec process;
   process.args = exec.args;
   process.env = config.env;
-  for (const auto& entry : exec.env) set_env(process.env, entry);
+  for (const auto& entry : exec.env) env_list::set(process.env, entry);
   add_default_env(process.env, config, exec.tty);
   std::string cwd = exec.cwd.value_or(config.working_dir);
   process.cwd = cwd.empty() ? "/" : cwd;

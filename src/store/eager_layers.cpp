@@ -122,11 +122,11 @@ private:
   uint64_t bytes_ = 0;
 };
 
-EagerLayers::EagerLayers(std::string work_dir, archive::ExtractOptions options)
+EagerLayers::EagerLayers(std::string work_dir, archive::ExtractOptions options, unsigned max_running)
   : work_dir_(std::move(work_dir)), options_(std::move(options)) {
   options_.tap = nullptr;
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-  max_running_ = static_cast<unsigned>(std::clamp(cpus, 1L, 4L));
+  max_running_ = max_running ? max_running : static_cast<unsigned>(std::clamp(cpus, 1L, 4L));
   fs::mkdir_p(work_dir_, 0700);
 }
 

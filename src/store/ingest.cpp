@@ -194,13 +194,16 @@ IngestResult ingest_image(Store& store, const archive::ArchiveImage& source, con
   for (const auto& chain : record.layers) record.size += store.layer(chain).size;
   record.created = config.created();
   record.stored = timeutil::format_rfc3339_nano(timeutil::now_ns());
+  auto add_repo_digest = [&](const std::string& repo_digest) {
+    if (std::find(record.repo_digests.begin(), record.repo_digests.end(), repo_digest) == record.repo_digests.end()) {
+      record.repo_digests.push_back(repo_digest);
+    }
+  };
+  for (const auto& repo_digest : options.repo_digests) add_repo_digest(repo_digest);
   if (!source.manifest_digest.empty()) {
     for (const auto& name : names) {
       auto at = name.rfind(':');
-      std::string repo_digest = name.substr(0, at) + "@" + source.manifest_digest;
-      if (std::find(record.repo_digests.begin(), record.repo_digests.end(), repo_digest) == record.repo_digests.end()) {
-        record.repo_digests.push_back(repo_digest);
-      }
+      add_repo_digest(name.substr(0, at) + "@" + source.manifest_digest);
     }
   }
   store.write_image(record);

@@ -2,13 +2,13 @@
 #include "kayak/store/volume.hpp"
 
 #include "kayak/util/error.hpp"
+#include "kayak/util/random_id.hpp"
 #include "kayak/store/container.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/log.hpp"
 #include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
 
-#include <sys/random.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,26 +16,6 @@
 namespace kayak::store {
 
 namespace {
-
-std::string random_hex64() {
-  unsigned char bytes[32];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail_errno("getrandom");
-    }
-    got += static_cast<size_t>(n);
-  }
-  static const char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : bytes) {
-    hex += digits[b >> 4];
-    hex += digits[b & 15];
-  }
-  return hex;
-}
 
 // Docker shows volume times to the second.
 std::string now_rfc3339_seconds() {
@@ -91,7 +71,7 @@ void VolumeStore::write_record(const VolumeRecord& record) const {
 
 VolumeRecord VolumeStore::create(const CreateOptions& options) {
   VolumeRecord record;
-  record.name = options.name.empty() ? random_hex64() : options.name;
+  record.name = options.name.empty() ? random_hex_id() : options.name;
   validate_volume_name(record.name);
   record.anonymous = options.anonymous || options.name.empty();
   record.labels = options.labels;
@@ -131,7 +111,7 @@ uint64_t VolumeStore::remove(Context& ctx, const std::string& name) {
   }
   // Renamed away first, so the name is free (and list() no longer shows
   // it) even if removing the content is interrupted.
-  std::string doomed = fs::join(root_, ".rm-" + random_hex64());
+  std::string doomed = fs::join(root_, ".rm-" + random_hex_id());
   if (::rename(dir(name).c_str(), doomed.c_str()) != 0) fail_errno("remove volume {}", name);
   uint64_t size = 0;
   json::Value result = ctx.write([&] {

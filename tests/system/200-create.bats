@@ -192,7 +192,7 @@ print("ok")' "$TEST_DIR"
         run_kayak 125 create $flags "$BUSYBOX_REF"
         assert_contains "Error: $message"
     done
-    run_kayak 125 create nosuchimage
+    run_kayak 125 create --pull never nosuchimage
     assert_error "No such image: nosuchimage"
     run_kayak ps -a -q
     assert "" "no container was recorded"

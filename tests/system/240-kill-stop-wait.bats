@@ -68,6 +68,7 @@ create_fake() {
     create_fake web
     local init
     start_process init "${TERM_IGNORING[@]}"
+    wait_term_ignored "$init"
     fake_running "$FAKE_ID" "$init"
     local start=$SECONDS
     run_kayak stop -t 1 web

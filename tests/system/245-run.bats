@@ -129,6 +129,9 @@ wait_for_status() {
     assert "${lines[3]}" =~ "^10.1.2.3[[:space:]]+db$"
     assert "${lines[4]}" -ge 1
     assert "${lines[5]}" == "0" "no loopback nameserver in a private network namespace"
+    # -h is --hostname, as in Docker.
+    run_kayak run --rm -h box2 $BUSYBOX_REF hostname
+    assert "box2"
 }
 
 @test "run -t: the container gets a terminal; restart brings a running container back" {

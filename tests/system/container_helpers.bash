@@ -27,6 +27,18 @@ TERM_IGNORING=(python3 -c 'import signal, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 time.sleep(1000)')
 
+# wait_term_ignored PID: waits (up to 10 s) until PID ignores SIGTERM (bit
+# 15 of SigIgn), so a test does not race the program's start.
+wait_term_ignored() {
+    local i mask
+    for ((i = 0; i < 200; i++)); do
+        mask=$(awk '/^SigIgn:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+        [[ -n $mask ]] && (( (16#$mask >> 14) & 1 )) && return 0
+        sleep 0.05
+    done
+    die "process $1 does not ignore SIGTERM"
+}
+
 # fake_running CONTAINER_ID INIT_PID [MONITOR_PID] [BOOT_ID]: record the
 # container as running with INIT_PID as its init (and MONITOR_PID as its
 # monitor), start times read from /proc as the runtime records them.

@@ -54,7 +54,13 @@ struct CreateOptions {
   std::string cpus;         // "1.5"
   std::string cidfile;
   bool replace = false;
+  // The implicit pull (commands/image_pull.hpp): --pull, -q, --platform,
+  // --tls-verify, --authfile.
   std::string pull = "missing";
+  bool pull_quiet = false;
+  std::string platform;
+  std::optional<bool> tls_verify;
+  std::string authfile;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
@@ -80,7 +86,8 @@ store::ContainerConfig build_container_config(const CreateOptions& options, cons
 // Docker's RAMInBytes: "512m", "1g", "1024" (bytes). Throws on bad text.
 int64_t parse_memory_size(const std::string& text);
 
-// Creates the container: resolves the image under the store's shared lock,
+// Creates the container: pulls the image as --pull asks (ensure_image),
+// resolves it under the store's shared lock,
 // builds the config, records it (a default name when none is given),
 // prepares the rootfs dirs and writes --cidfile. With --replace, a
 // container holding the name is removed first (forcibly).

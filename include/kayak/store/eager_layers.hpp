@@ -41,7 +41,10 @@ class EagerLayers {
 public:
   // Children extract into work_dir/<n>/diff (work_dir is created; it must be
   // on the store's filesystem, e.g. inside a StagingDir, which removes it).
-  EagerLayers(std::string work_dir, archive::ExtractOptions options);
+  // At most max_running children extract at once (0: one per CPU, up to
+  // 4); a pull that streams N blobs at once wants N, or a child still
+  // receiving its blob would be killed to make room for the next.
+  EagerLayers(std::string work_dir, archive::ExtractOptions options, unsigned max_running = 0);
   // Kills and reaps children that are still running.
   ~EagerLayers();
   EagerLayers(const EagerLayers&) = delete;

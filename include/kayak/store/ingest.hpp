@@ -28,6 +28,10 @@ struct IngestOptions {
   // Layers already extracted while the archive was unpacked (load); each is
   // verified like any other, and extracted here when missing or wrong.
   EagerLayers* eager = nullptr;
+  // RepoDigests to record besides name@manifest_digest for each name
+  // ("docker.io/library/nginx@sha256:..." of the index a registry pull chose
+  // the manifest from, or of a pull by digest, which names no tag).
+  std::vector<std::string> repo_digests;
 };
 
 struct IngestResult {

@@ -9,6 +9,7 @@
 #include "kayak/commands/image_pull.hpp"
 #include "kayak/commands/mount_flags.hpp"
 #include "kayak/commands/volume.hpp"
+#include "kayak/runtime/seccomp.hpp"
 #include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
@@ -198,6 +199,9 @@ void apply_security_opts(store::ContainerConfig& c, const std::vector<std::strin
         } catch (const Error& e) {
           fail("opening seccomp profile ({}) failed: {}", value, e.what());
         }
+        // Checked here too, so a bad profile fails `create` and names its
+        // file, instead of failing a later `start` with no file to name.
+        runtime::parse_seccomp_profile(c.seccomp_profile, fmt::format("seccomp profile ({})", value));
       }
     } else if ((key == "label" || key == "apparmor" || key == "mask" || key == "unmask" || key == "systempaths") &&
                opt[sep] == '=') {

@@ -43,7 +43,7 @@ void apply_security(runtime::ProcessSpec& process, const store::ContainerConfig&
   if (wants_filter) {
     process.seccomp_bpf = runtime::compile_seccomp_cached(
       config.seccomp_profile, process.caps, fs::join(store_root, "cache/seccomp"),
-      config.seccomp_profile.empty() ? "the default seccomp profile" : "the container's seccomp profile");
+      config.seccomp_profile.empty() ? "the default seccomp profile" : "the seccomp profile of the container");
   }
   process.rlimits = clamp_ulimits(config.ulimits, caller_hard_limit);
 }

@@ -20,6 +20,15 @@ unsigned long flag_of(const std::string& option) {
   return it == flags.end() ? 0 : it->second;
 }
 
+// "exec", "suid", "dev": the opposite of a default flag, which they clear.
+unsigned long cleared_flag_of(const std::string& option) {
+  static const std::map<std::string, unsigned long, std::less<>> flags = {
+    {"suid", MS_NOSUID}, {"dev", MS_NODEV}, {"exec", MS_NOEXEC},
+  };
+  auto it = flags.find(option);
+  return it == flags.end() ? 0 : it->second;
+}
+
 }  // namespace
 
 std::vector<runtime::Mount> runtime_mounts(const store::ContainerConfig& config,
@@ -30,6 +39,7 @@ std::vector<runtime::Mount> runtime_mounts(const store::ContainerConfig& config,
     mount.destination = spec.destination;
     mount.read_only = spec.read_only;
     std::vector<std::string> data;
+    unsigned long cleared = 0;
     for (const auto& option : spec.options) {
       if (option == "ro" || option == "readonly") {
         mount.read_only = true;
@@ -37,6 +47,10 @@ std::vector<runtime::Mount> runtime_mounts(const store::ContainerConfig& config,
         mount.recursive = false;
       } else if (unsigned long flag = flag_of(option)) {
         mount.flags |= flag;
+        cleared &= ~flag;
+      } else if (unsigned long flag = cleared_flag_of(option)) {
+        mount.flags &= ~flag;
+        cleared |= flag;
       } else if (option.starts_with("size=") || option.starts_with("mode=") || option.starts_with("uid=") ||
                  option.starts_with("gid=") || option.starts_with("nr_inodes=")) {
         data.push_back(option);
@@ -46,8 +60,9 @@ std::vector<runtime::Mount> runtime_mounts(const store::ContainerConfig& config,
     if (spec.type == "tmpfs") {
       mount.type = "tmpfs";
       mount.source = "tmpfs";
-      // Docker's tmpfs defaults.
-      mount.flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
+      // Docker's tmpfs defaults, unless the user said exec, suid or dev
+      // (the last word for a flag wins, as Docker merges them).
+      mount.flags |= (MS_NOSUID | MS_NODEV | MS_NOEXEC) & ~cleared;
       mount.data = str::join(data, ",");
     } else if (spec.type == "volume") {
       mount.type = "bind";

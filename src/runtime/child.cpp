@@ -596,6 +596,12 @@ void run_step(const Step& s, size_t i) {
   case Op::SymlinkIn:
     symlink_in(s, i);
     return;
+  case Op::MkdirIn: {
+    int fd = ensure_target(s.b, CreateDir);
+    if (fd < 0) report(i, errno);
+    ::close(fd);
+    return;
+  }
   case Op::PivotRoot:
     pivot_root(i);
     return;

@@ -32,6 +32,7 @@ enum class Op : int32_t {
                    // kind: 1 = recursive, y: 1 = skip when missing
   MaskIn,          // b: target in root: /dev/null over a file, empty ro tmpfs over a dir
   SymlinkIn,       // a: link text, b: link path in root
+  MkdirIn,         // b: directory in root, made with its missing parents (inside the rootfs)
   PivotRoot,       // (root register) pivot_root, detach the old root
   SetHostname,     // a
   SetDomainname,   // a

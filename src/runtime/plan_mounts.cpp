@@ -257,7 +257,16 @@ void plan_container_setup(Plan& plan, PlanFds& fds, const ContainerSpec& spec) {
                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, true, true);
     }
   }
-  if (spec.rootfs.read_only) set_attr_in(plan, "make the rootfs read-only", ".", MOUNT_ATTR_RDONLY, false);
+  if (spec.rootfs.read_only) {
+    // The working directory is made while the rootfs is still writable (as
+    // Docker makes it at create), else a missing one fails with EROFS.
+    const std::string& cwd = spec.process.cwd;
+    if (!cwd.empty() && cwd[0] == '/' && cwd.find_first_not_of('/') != std::string::npos) {
+      Step& s = plan.add(Op::MkdirIn, fmt::format("create the working directory {}", cwd));
+      s.b = plan.keep(relative_in_root(cwd));
+    }
+    set_attr_in(plan, "make the rootfs read-only", ".", MOUNT_ATTR_RDONLY, false);
+  }
   plan.add(Op::PivotRoot, fmt::format("pivot_root to {}", root));
   if (!spec.hostname.empty()) {
     Step& s = plan.add(Op::SetHostname, fmt::format("set the hostname {}", spec.hostname));

@@ -124,7 +124,6 @@ void plan_process(Plan& plan, const ProcessSpec& process, const ProcessContext& 
     s.y = static_cast<uint64_t>(static_cast<int64_t>(context.stdio.out));
     s.kind = context.stdio.err;
   }
-  plan_rlimits(plan, process.rlimits);
   {
     plan.user_spec = process.user;
     Step& s = plan.add(Op::ResolveUser, fmt::format("resolve the user {:?}", process.user));
@@ -144,6 +143,11 @@ void plan_process(Plan& plan, const ProcessSpec& process, const ProcessContext& 
     Step& s = plan.add(Op::Tty, "set up the terminal");
     s.fd = context.tty_socket;
   }
+  // After every step that opens a file or receives one (the user's
+  // /etc/passwd, the terminal): a small nofile limit would make those fail
+  // with EMFILE, since the plan's own fds sit above it. Before seccomp, so
+  // a profile that denies prlimit64 still gets its limits.
+  plan_rlimits(plan, process.rlimits);
   {
     Step& s = plan.add(Op::DropBounding, "drop capabilities from the bounding set");
     s.x = caps;

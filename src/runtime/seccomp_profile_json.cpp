@@ -212,13 +212,8 @@ Value condition_value(const SeccompCondition& c) {
 }  // namespace
 
 SeccompProfile parse_seccomp_profile(std::string_view json_text, std::string_view source) {
-  Value root;
-  try {
-    root = json::parse(json_text, source);
-  } catch (const Error& e) {
-    // json::parse names the document already; say what kind it is.
-    fail("malformed seccomp profile: {}", e.what());
-  }
+  // json::parse says "malformed <source>: ...": the source says what it is.
+  Value root = json::parse(json_text, source.empty() ? std::string_view("seccomp profile") : source);
   return Reader(source).profile(root);
 }
 

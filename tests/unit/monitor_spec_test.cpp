@@ -76,6 +76,21 @@ TEST_CASE("mounts: binds, tmpfs with Docker's defaults, volumes by name") {
   CHECK(mounts[2].type == "bind");
 }
 
+TEST_CASE("mounts: exec, suid and dev clear tmpfs defaults; the last word wins") {
+  store::ContainerConfig config;
+  config.mounts = {
+    {.type = "tmpfs", .source = "", .destination = "/a", .read_only = false, .anonymous = false,
+     .options = {"exec", "size=1m"}},
+    {.type = "tmpfs", .source = "", .destination = "/b", .read_only = false, .anonymous = false,
+     .options = {"suid", "dev", "exec", "noexec"}},
+  };
+  auto mounts = runtime_mounts(config, [](const std::string& name) { return name; });
+  REQUIRE(mounts.size() == 2);
+  CHECK(mounts[0].flags == (MS_NOSUID | MS_NODEV));
+  CHECK(mounts[0].data == "size=1m");
+  CHECK(mounts[1].flags == MS_NOEXEC);
+}
+
 TEST_CASE("detach keys: Docker's syntax, found across reads, false starts passed on") {
   CHECK(parse_detach_keys("ctrl-p,ctrl-q") == "\x10\x11");
   CHECK(parse_detach_keys("a,ctrl-@") == std::string("a\0", 2));

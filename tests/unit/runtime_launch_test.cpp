@@ -244,6 +244,11 @@ TEST_CASE("rlimits: applied, and never above the caller's hard limit") {
   REQUIRE(::getrlimit(RLIMIT_NOFILE, &current) == 0);
   spec.process.rlimits = {{RLIMIT_NOFILE, 100, 200}};
   CHECK(run_sh(spec, "ulimit -n; ulimit -Hn").out == "100\n200\n");
+  // A nofile limit below the fds the plan holds: set after the steps that
+  // open files (the user's /etc/passwd), so they do not fail with EMFILE.
+  spec.process.rlimits = {{RLIMIT_NOFILE, 4, 200}};
+  spec.process.user = "root";
+  CHECK(run_sh(spec, "ulimit -n").out == "4\n");
   if (current.rlim_max != RLIM_INFINITY) {
     spec.process.rlimits = {{RLIMIT_NOFILE, 100, current.rlim_max + 1}};
     spec.process.args = {"true"};

@@ -299,7 +299,7 @@ TEST_CASE("parse a Docker profile") {
 TEST_CASE("malformed profiles give errors that name the file") {
   auto err = [](std::string_view text) { return error_of([&] { parse_seccomp_profile(text, "/tmp/p.json"); }); };
   CHECK(err("{\"defaultAction\": ").find("/tmp/p.json") != std::string::npos);
-  CHECK(err("{\"defaultAction\": ").find("malformed seccomp profile") != std::string::npos);
+  CHECK(err("{\"defaultAction\": ").find("malformed /tmp/p.json: ") != std::string::npos);
   CHECK(err("[]").find("/tmp/p.json: the profile must be an object") != std::string::npos);
   CHECK(err(R"({"syscalls": []})") == "/tmp/p.json: profile.defaultAction is missing");
   CHECK(err(R"({"defaultAction": "SCMP_ACT_FOO"})")

@@ -44,7 +44,7 @@ pty() {
 }
 
 @test "detach keys: ctrl-p ctrl-q leaves the container running; attach comes back to it" {
-    pty 'expect:# ' 'send:echo before\r' 'expect:before' 'send:\x10\x11' \
+    pty 'expect:# ' 'send:echo before-$((1+1))\r' 'expect:before-2' 'send:\x10\x11' \
         -- run -it --name keep $BUSYBOX_REF sh
     assert "$status" -eq 0
     assert "${lines[-1]}" == "terminal: restored"

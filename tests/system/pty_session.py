@@ -105,7 +105,8 @@ def main():
     if attrs is not None:
         lflag = attrs[3]
         cooked = bool(lflag & termios.ICANON) and bool(lflag & termios.ECHO)
-        print("terminal: restored" if cooked else "terminal: RAW", file=sys.stderr)
+        # On a line of its own, whatever the session printed last (a prompt).
+        print("\nterminal: restored" if cooked else "\nterminal: RAW", file=sys.stderr)
     sys.exit(os.waitstatus_to_exitcode(status))
 
 

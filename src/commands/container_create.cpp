@@ -452,12 +452,15 @@ store::ContainerConfig create_container(store::Context& ctx, const CreateOptions
       try {
         containers.create(config);
         break;
-      } catch (const Error& e) {
+      } catch (const store::NameConflict&) {
         // A generated name that is taken: try another one.
-        if (!wanted.empty() || attempt >= 10 || !containers.id_for_name(config.name)) {
+        if (!wanted.empty() || attempt >= 10) {
           store::remove_anonymous_volumes(ctx, config.mounts);
           throw;
         }
+      } catch (...) {
+        store::remove_anonymous_volumes(ctx, config.mounts);
+        throw;
       }
     }
   }

@@ -28,8 +28,9 @@ std::string read_link(const std::string& path) {
 }
 
 [[noreturn]] void name_conflict(const std::string& name, const std::string& holder) {
-  fail("Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to remove "
-       "(or rename) that container to be able to reuse that name.", name, holder);
+  throw NameConflict(fmt::format("Conflict. The container name \"/{}\" is already in use by container \"{}\". "
+                                 "You have to remove (or rename) that container to be able to reuse that name.",
+                                 name, holder));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 // images that containers use.
 #pragma once
 
+#include "kayak/util/error.hpp"
 #include "kayak/util/json.hpp"
 
 #include <sys/types.h>
@@ -183,6 +184,14 @@ bool reconcile(ContainerState& state, const Liveness& live, bool& kill_orphan);
 // Lock order: store lock (shared, for create; exclusive in rmi) before a
 // container's lock. Readers take no container lock; writers replace files
 // atomically.
+// Thrown when a container name is already taken, so that create can pick
+// another generated name without re-reading the names (the holder may be
+// gone again by then, e.g. a finished `run --rm`).
+class NameConflict : public Error {
+public:
+  using Error::Error;
+};
+
 class ContainerStore {
 public:
   explicit ContainerStore(const Store& store);

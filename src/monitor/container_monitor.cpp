@@ -4,6 +4,7 @@
 
 #include "io.hpp"
 #include "kayak/monitor/container_spec.hpp"
+#include "kayak/network/container_network.hpp"
 #include "kayak/runtime/cgroup.hpp"
 #include "kayak/runtime/launch.hpp"
 #include "kayak/store/container.hpp"
@@ -68,8 +69,9 @@ class StateRecorder : public MonitorEvents {
 public:
   // start_lock: the container's lock, held by the caller since it decided
   // to start; the first start is recorded under it, then it is released.
-  StateRecorder(store::ContainerStore& containers, const store::ContainerConfig& config, FileLock start_lock)
-    : containers_(containers), config_(config), start_lock_(std::move(start_lock)) {}
+  StateRecorder(store::ContainerStore& containers, const store::ContainerConfig& config, FileLock start_lock,
+                network::ContainerNetwork& network)
+    : containers_(containers), config_(config), start_lock_(std::move(start_lock)), network_(network) {}
 
   // Gives the start lock up without recording a start (the launch failed).
   void release_start_lock() { start_lock_.unlock(); }
@@ -95,6 +97,8 @@ public:
   }
 
   int exited(int exit_code) override {
+    // Host ports are free the moment the container is down.
+    network_.detach();
     try {
       return record_exit(exit_code);
     } catch (const Error& e) {
@@ -144,6 +148,7 @@ private:
   store::ContainerStore& containers_;
   const store::ContainerConfig& config_;
   FileLock start_lock_;
+  network::ContainerNetwork& network_;
   bool first_start_ = true;
 };
 
@@ -215,6 +220,7 @@ int run_monitored(MonitorRequest request) {
   options.local = request.local;
   options.sig_proxy = request.sig_proxy;
   options.initial_clients = std::move(request.attach_clients);
+  std::optional<network::ContainerNetwork> network;
   std::optional<StateRecorder> recorder;
   std::optional<Monitor> monitor;
   // The container's own cgroup where one is delegated to us (limits,
@@ -272,10 +278,21 @@ int run_monitored(MonitorRequest request) {
                                                 {config.memory, config.pids_limit, config.nano_cpus});
       spec.cgroup_fd = cgroup->fd.get();
     }
+    network.emplace(network::NetworkRequest{
+      .container_id = config.id,
+      .mode = config.network_mode,
+      .ports = network::parse_publish_all(config.publish),
+      .run_dir = run_dir,
+      .user_namespace = spec.identity.mode != IdentityMode::Root,
+    });
     become_subreaper();
-    recorder.emplace(containers, config, std::move(start_lock));
-    monitor.emplace(std::move(options), [&spec](const runtime::Stdio& io) { return runtime::launch(spec, io); },
-                    *recorder);
+    recorder.emplace(containers, config, std::move(start_lock), *network);
+    monitor.emplace(
+      std::move(options),
+      [&spec, &network](const runtime::Stdio& io) {
+        return runtime::launch(spec, io, [&network](pid_t init_pid) { network->attach(init_pid); });
+      },
+      *recorder);
     monitor->start();
   } catch (const Error& e) {
     // Recording the failure takes the lock again (from a new file

@@ -15,11 +15,12 @@ namespace kayak::runtime {
 
 using namespace detail;
 
-Launched launch(const ContainerSpec& spec, const Stdio& stdio) {
+Launched launch(const ContainerSpec& spec, const Stdio& stdio, const NamespacesReady& namespaces_ready) {
   const bool userns = spec.identity.mode != IdentityMode::Root;
   Pipe report = make_pipe();
+  // The init waits on this pipe for its ID maps and for namespaces_ready.
   std::optional<Pipe> maps;
-  if (userns) maps = make_pipe();
+  if (userns || namespaces_ready) maps = make_pipe();
   SocketPair tty;
   if (spec.process.tty) tty = make_socketpair();
   UniqueFd netns;
@@ -30,7 +31,7 @@ Launched launch(const ContainerSpec& spec, const Stdio& stdio) {
 
   Plan plan;
   PlanFds fds;
-  if (userns) {
+  if (maps) {
     Step& s = plan.add(Op::WaitForMaps, "wait for the ID maps");
     s.fd = maps->read.get();
     s.kind = maps->write.get();
@@ -56,9 +57,10 @@ Launched launch(const ContainerSpec& spec, const Stdio& stdio) {
   ChildGuard guard(pid);
   report.write.reset();
   tty.child.reset();
-  if (userns) {
+  if (maps) {
     maps->read.reset();
-    write_id_maps(pid, spec.identity);
+    if (userns) write_id_maps(pid, spec.identity);
+    if (namespaces_ready) namespaces_ready(pid);
     if (::write(maps->write.get(), "m", 1) != 1) fail_errno("start the container process");
     maps->write.reset();
   }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace kayak::runtime {
 
@@ -46,7 +47,14 @@ struct Launched {
 // container's pid namespace (a child of the init) and dies with it.
 // The caller must be single-threaded. Requires Linux >= 5.12 (clone3,
 // openat2, mount_setattr).
-Launched launch(const ContainerSpec& spec, const Stdio& stdio);
+//
+// namespaces_ready, when given, runs in the caller once the init's
+// namespaces exist and its ID maps are written, before the init goes on to
+// mount and exec: the network module attaches pasta or slirp4netns and the
+// port forwarder there, so the container's first instruction already sees
+// its network. If it throws, the init is killed and the error is thrown.
+using NamespacesReady = std::function<void(pid_t init_pid)>;
+Launched launch(const ContainerSpec& spec, const Stdio& stdio, const NamespacesReady& namespaces_ready = {});
 
 // Runs process in the namespaces of the running container whose init is
 // init_pid (setns into user - when it is not ours -, mount, uts, ipc, net,

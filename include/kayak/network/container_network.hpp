@@ -1,0 +1,52 @@
+// The network a container gets beyond its own namespace, for one start:
+// the user-mode helper that connects it to the outside (pasta or
+// slirp4netns, network/user_mode_net.hpp) and its published ports (pasta's
+// own forwarding, or kayak's forwarder, network/port_forwarder.hpp).
+//
+// The monitor makes one per start and calls attach() from
+// runtime::launch's namespaces_ready hook, so both are up before the
+// container's first instruction; detach() (or the destructor) when the init
+// has exited stops them, so the host ports are free at once.
+#pragma once
+
+#include "kayak/network/port_spec.hpp"
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kayak::network {
+
+class UserModeNetwork;
+class PortForwarder;
+
+struct NetworkRequest {
+  std::string container_id;
+  std::string mode;                // ContainerConfig::network_mode: "", "none", "host", "pasta", ...
+  std::vector<PortBinding> ports;  // what to publish, host ports already chosen
+  std::string run_dir;             // the container's runtime dir: pid files, sockets
+  bool user_namespace = true;      // the init has a user namespace of its own (rootless)
+};
+
+class ContainerNetwork {
+public:
+  explicit ContainerNetwork(NetworkRequest request);
+  ~ContainerNetwork();
+  ContainerNetwork(const ContainerNetwork&) = delete;
+  ContainerNetwork& operator=(const ContainerNetwork&) = delete;
+
+  // The init's namespaces exist (its ID maps are written) and it waits:
+  // start the helper and the forwarding. Throws with nothing left running.
+  void attach(pid_t init_pid);
+  // The init has exited: stop the helper and the forwarding.
+  void detach();
+
+private:
+  NetworkRequest request_;
+  std::unique_ptr<UserModeNetwork> helper_;
+  std::unique_ptr<PortForwarder> forwarder_;
+};
+
+}  // namespace kayak::network

@@ -77,10 +77,11 @@ struct PulledManifest {
   bool from_index = false;  // chosen by platform from an index
 };
 
-PulledManifest fetch_manifest(registry::Client& client, const image::Reference& ref, const image::Platform& want) {
+PulledManifest fetch_manifest(registry::Client& client, const std::string& repository, const image::Reference& ref,
+                              const image::Platform& want) {
   PulledManifest out;
   const std::string& wanted = ref.digest.empty() ? ref.tag : ref.digest;
-  out.top = client.get_manifest(ref.path, wanted);
+  out.top = client.get_manifest(repository, wanted);
   // The digest is computed from the bytes received; a pull by digest gets
   // exactly those bytes or nothing.
   if (!ref.digest.empty() && out.top.digest != ref.digest) {
@@ -99,7 +100,7 @@ PulledManifest fetch_manifest(registry::Client& client, const image::Reference& 
     } catch (const Error& e) {
       fail("{}: {}", ref.familiar(), e.what());
     }
-    out.image = client.get_manifest(ref.path, chosen->digest);
+    out.image = client.get_manifest(repository, chosen->digest);
     if (out.image.digest != chosen->digest) {
       fail("{}: manifest digest mismatch: the index names {}, the registry sent {}", ref.familiar(),
            chosen->digest, out.image.digest);
@@ -156,11 +157,11 @@ struct OnePull {
 // Pulls one reference (tag or digest) into the store. Runs inside the
 // store's user namespace (Context::write): the layer extractions it starts
 // must create files with the image's owners.
-OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Reference& ref,
-                 const RegistryPullOptions& options, PullProgress& progress) {
+OnePull pull_one(store::Context& ctx, registry::Client& client, const std::string& repository,
+                 const image::Reference& ref, const RegistryPullOptions& options, PullProgress& progress) {
   store::Store& store = ctx.store();
   image::Platform want = requested_platform(options.platform);
-  PulledManifest pulled = fetch_manifest(client, ref, want);
+  PulledManifest pulled = fetch_manifest(client, repository, ref, want);
   // Once the registry has answered for the reference, as Docker does.
   progress.line(fmt::format("{}: Pulling from {}", ref.digest.empty() ? ref.tag : ref.digest, ref.path));
   const image::Manifest& manifest = pulled.manifest;
@@ -177,7 +178,7 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
            layer.media_type);
     }
   }
-  std::string config_bytes = client.get_blob(ref.path, manifest.config.digest, kMaxConfigSize);
+  std::string config_bytes = client.get_blob(repository, manifest.config.digest, kMaxConfigSize);
   image::ImageConfig config = image::parse_config(config_bytes, "config of " + ref.familiar());
   // An index's platform entry is what was asked for; a lone manifest's
   // platform is only in its config.
@@ -254,7 +255,7 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
     progress.status(short_id, "Pulling fs layer");
   }
   for (size_t i = static_cast<size_t>(parallel); i < shown.size(); ++i) progress.status(shown[i], "Waiting");
-  if (!downloads.empty()) client.fetch_blobs(ref.path, downloads, parallel);
+  if (!downloads.empty()) client.fetch_blobs(repository, downloads, parallel);
   eager.finish();
 
   archive::ArchiveImage source;
@@ -292,26 +293,33 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const image::Ref
 }  // namespace
 
 // Where a registry's references come from and how to talk to it:
-// registries.conf (a blocked registry fails here; insecure = true, loopback
-// and --tls-verify decide TLS), the certs.d directories, and the stored
-// credentials for the repository (auth.json, Docker's config.json,
+// registries.conf (mirrors first, then the registry, with prefix ->
+// location rewriting; a blocked registry fails here; insecure = true,
+// loopback and --tls-verify decide TLS), the certs.d directories, and the
+// stored credentials for each source (auth.json, Docker's config.json,
 // credential helpers; --authfile).
-//
-// SEAM(pull): mirrors and prefix -> location rewriting
-// (registry::RegistriesConf::pull_plan gives the ordered sources) need the
-// pull to try each source in turn; until then the reference's own registry.
-registry::ClientOptions registry_client_options(const image::Reference& ref, std::optional<bool> tls_verify,
-                                                const std::string& authfile,
-                                                std::function<void(const std::string&)> on_retry) {
+std::vector<RegistrySource> registry_sources(const image::Reference& ref, std::optional<bool> tls_verify,
+                                             const std::string& authfile,
+                                             std::function<void(const std::string&)> on_retry) {
   registry::RegistriesConf conf = registry::RegistriesConf::load_default();
-  conf.pull_plan(ref, tls_verify).check_not_blocked();
-  registry::ClientOptions o;
-  o.registry = ref.domain;
-  o.insecure = conf.is_insecure(ref.domain, tls_verify);
-  o.certs_dirs = registry::certs_dirs();
-  if (auto found = registry::find_credentials(ref.name(), authfile)) o.credentials = found->credentials;
-  o.on_retry = std::move(on_retry);
-  return o;
+  registry::PullPlan plan = conf.pull_plan(ref, tls_verify);
+  plan.check_not_blocked();
+  std::vector<RegistrySource> sources;
+  for (const auto& planned : plan.sources) {
+    RegistrySource source;
+    source.options.registry = planned.endpoint;
+    source.options.insecure = planned.insecure;
+    source.options.certs_dirs = registry::certs_dirs();
+    if (auto found = registry::find_credentials(planned.reference.name(), authfile))
+      source.options.credentials = found->credentials;
+    source.options.on_retry = on_retry;
+    source.repository = planned.repository;
+    source.endpoint = planned.endpoint;
+    source.mirror = planned.mirror;
+    sources.push_back(std::move(source));
+  }
+  if (sources.empty()) fail("{}: registries.conf leaves no registry to pull from", ref.familiar());
+  return sources;
 }
 
 RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOptions& options) {
@@ -325,11 +333,15 @@ RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOpt
 
   json::Value result = ctx.write([&] {
     PullProgress progress(options.quiet);
-    registry::Client client(registry_client_options(ref, options.tls_verify, options.authfile,
-                                                    [&progress](const std::string& m) { progress.line(m); }));
+    std::vector<RegistrySource> sources = registry_sources(
+      ref, options.tls_verify, options.authfile, [&progress](const std::string& m) { progress.line(m); });
     std::vector<image::Reference> refs;
     if (options.all_tags) {
-      for (const auto& tag : client.list_tags(ref.path)) {
+      std::vector<std::string> tags = with_each_source(sources, [](const RegistrySource& source) {
+        registry::Client client(source.options);
+        return client.list_tags(source.repository);
+      });
+      for (const auto& tag : tags) {
         image::Reference r = ref;
         r.tag = tag;
         refs.push_back(std::move(r));
@@ -342,7 +354,10 @@ RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOpt
     json::Value ids = json::Value::array();
     bool downloaded = false;
     for (const auto& r : refs) {
-      OnePull one = pull_one(ctx, client, r, options, progress);
+      OnePull one = with_each_source(sources, [&](const RegistrySource& source) {
+        registry::Client client(source.options);
+        return pull_one(ctx, client, source.repository, r, options, progress);
+      });
       downloaded = downloaded || one.downloaded;
       ids.push_back(one.id);
     }

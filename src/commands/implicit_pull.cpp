@@ -34,8 +34,11 @@ std::string ensure_image(store::Context& ctx, const ImplicitPullOptions& options
     if (image::looks_like_id(options.image)) return options.image;
     image::Reference ref = image::parse_reference(options.image);
     try {
-      registry::Client client(registry_client_options(ref, options.tls_verify, options.authfile));
-      auto remote = client.head_manifest(ref.path, ref.digest.empty() ? ref.tag : ref.digest);
+      auto sources = registry_sources(ref, options.tls_verify, options.authfile);
+      auto remote = with_each_source(sources, [&ref](const RegistrySource& source) {
+        registry::Client client(source.options);
+        return client.head_manifest(source.repository, ref.digest.empty() ? ref.tag : ref.digest);
+      });
       if (!registry_has_newer(local->repo_digests, ref.name(), remote)) return options.image;
     } catch (const Error& e) {
       // --pull newer is a wish, not a requirement: the local image serves.

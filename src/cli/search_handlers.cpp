@@ -56,7 +56,8 @@ int list_tags(Invocation& inv, const commands::SearchOptions& options) {
 
 int handle_search(Invocation& inv) {
   commands::SearchOptions options;
-  options.tls_verify = inv.flag("tls-verify");
+  if (inv.is_set("tls-verify")) options.tls_verify = inv.flag("tls-verify");
+  options.authfile = inv.value_or("authfile", "");
   if (inv.flag("list-tags")) return list_tags(inv, options);
 
   // Checked before any request, as Docker does.

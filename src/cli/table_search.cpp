@@ -14,6 +14,9 @@ std::vector<Command> search_commands() {
       .handler = handle_search,
       .args = exactly(1),
       .flags = {
+        {.name = "authfile", .type = FlagType::String,
+         .description = "Path of the authentication file (default: the files login writes and reads)",
+         .value_name = "string"},
         {.name = "filter", .shorthand = 'f', .type = FlagType::StringList,
          .description = "Filter output based on conditions provided\n"
                         "(stars=N, is-official=true|false, is-automated=true|false)",

@@ -1,7 +1,9 @@
 // The HTTP half of `search`: asks the registry through registry::Client.
 #include "kayak/commands/registry_search.hpp"
 
+#include "kayak/registry/auth_files.hpp"
 #include "kayak/registry/client.hpp"
+#include "kayak/registry/config.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/log.hpp"
 
@@ -11,11 +13,16 @@ namespace kayak::commands {
 
 namespace {
 
-registry::ClientOptions client_options(const std::string& registry, const SearchOptions& options) {
+// As pull reaches a registry: registries.conf's insecure and loopback
+// (or --tls-verify), the certs.d directories, and the stored credentials
+// for key (the registry, or the repository whose tags are listed).
+registry::ClientOptions client_options(const std::string& registry, const std::string& key,
+                                       const SearchOptions& options) {
   registry::ClientOptions client;
   client.registry = registry;
-  client.insecure = !options.tls_verify;
-  client.certs_dirs = options.certs_dirs;
+  client.insecure = registry::RegistriesConf::load_default().is_insecure(registry, options.tls_verify);
+  client.certs_dirs = registry::certs_dirs();
+  if (auto found = registry::find_credentials(key, options.authfile)) client.credentials = found->credentials;
   return client;
 }
 
@@ -24,7 +31,7 @@ registry::ClientOptions client_options(const std::string& registry, const Search
 std::vector<SearchResult> search(const std::string& term, int limit, const SearchFilter& filter,
                                  const SearchOptions& options) {
   SearchTerm target = parse_search_term(term);
-  registry::Client client(client_options(target.registry, options));
+  registry::Client client(client_options(target.registry, target.registry, options));
   std::optional<std::string> body;
   try {
     body = client.search_v1(target.term, limit);
@@ -41,7 +48,7 @@ std::vector<SearchResult> search(const std::string& term, int limit, const Searc
 }
 
 std::vector<std::string> list_tags(const TagsTarget& target, int limit, const SearchOptions& options) {
-  registry::Client client(client_options(target.registry, options));
+  registry::Client client(client_options(target.registry, target.registry + "/" + target.repository, options));
   auto tags = client.list_tags(target.repository);
   if (limit > 0 && static_cast<int>(tags.size()) > limit) tags.resize(static_cast<size_t>(limit));
   return tags;

@@ -126,6 +126,26 @@ assert set(rows[0]) >= {"Index", "Name", "Description", "Stars", "Official", "Au
         "$REGISTRY/library/busybox" "$REGISTRY/tools/busybox-extra" | docker_table)"
 }
 
+@test "search and --list-tags on a registry with basic auth: credentials from login or --authfile" {
+    skip_if_no_skopeo
+    start_registry basic
+    push_fixture busybox busybox:1.38.0-musl
+    run_kayak 125 search "$REGISTRY/busybox"
+    assert "$output" =~ "$REGISTRY" "without credentials: an error naming the registry"
+    # Credentials in a file of the user's choosing (podman's auth.json shape).
+    local authfile=$TEST_DIR/auth.json
+    printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$REGISTRY" \
+        "$(printf '%s:%s' "$REGISTRY_USER" "$REGISTRY_PASSWORD" | base64 -w0)" >"$authfile"
+    run_kayak search --authfile "$authfile" "$REGISTRY/busybox"
+    assert "${lines[1]}" =~ "^$REGISTRY/library/busybox " "found through the catalog with --authfile"
+    run_kayak search --authfile "$authfile" --list-tags "$REGISTRY/library/busybox"
+    assert "${lines[1]}" =~ "^$REGISTRY/library/busybox +1.38.0-musl$"
+    # And what login saved, without --authfile.
+    printf '%s\n' "$REGISTRY_PASSWORD" | kayak login -u "$REGISTRY_USER" --password-stdin "$REGISTRY"
+    run_kayak search "$REGISTRY/busybox"
+    assert "${lines[1]}" =~ "^$REGISTRY/library/busybox "
+}
+
 @test "search --list-tags: every tag through Link pages, NAME TAG table, --limit" {
     start_search_server --page-size 10
     run_kayak search --list-tags "$SEARCH_SERVER/library/nginx"

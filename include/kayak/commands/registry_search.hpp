@@ -95,8 +95,9 @@ TagsTarget parse_tags_target(std::string_view term);
 
 // What search() and list_tags() need to reach the registry.
 struct SearchOptions {
-  bool tls_verify = true;     // --tls-verify=false: plain HTTP / unverified TLS allowed
-  std::vector<std::string> certs_dirs;
+  // --tls-verify; unset: registries.conf and loopback decide (as pull).
+  std::optional<bool> tls_verify;
+  std::string authfile;  // --authfile: credentials from this file first
 };
 
 // Searches the registry the term names: /v1/search (n = limit), falling

@@ -331,10 +331,17 @@ RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOpt
   image::Reference ref = image::parse_reference(text);
   requested_platform(options.platform);  // bad flags fail before any network traffic
 
+  // Credentials are looked up here, as the caller: inside the store's user
+  // namespace the caller is uid 0, and the auth file paths that depend on
+  // the uid (/run/containers/UID/auth.json) would be root's.
+  PullProgress* shown_progress = nullptr;
+  std::vector<RegistrySource> sources =
+    registry_sources(ref, options.tls_verify, options.authfile, [&shown_progress](const std::string& m) {
+      if (shown_progress) shown_progress->line(m);
+    });
   json::Value result = ctx.write([&] {
     PullProgress progress(options.quiet);
-    std::vector<RegistrySource> sources = registry_sources(
-      ref, options.tls_verify, options.authfile, [&progress](const std::string& m) { progress.line(m); });
+    shown_progress = &progress;
     std::vector<image::Reference> refs;
     if (options.all_tags) {
       std::vector<std::string> tags = with_each_source(sources, [](const RegistrySource& source) {

@@ -6,6 +6,7 @@
 #   contrib/install-deps.sh          build and runtime dependencies
 #   contrib/install-deps.sh --test   also interop, registry and benchmark
 #                                    tools (skopeo, podman, hyperfine,
+#                                    zsh and fish for the completion tests,
 #                                    docker-registry, htpasswd, openssl, curl)
 set -euo pipefail
 
@@ -21,7 +22,7 @@ runtime_deps=(uidmap busybox-static fuse-overlayfs
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
 test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl)
-extra_deps=(skopeo podman hyperfine)
+extra_deps=(skopeo podman hyperfine zsh fish)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

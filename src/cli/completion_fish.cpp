@@ -14,7 +14,11 @@ function __kayak_dynamic
     set -l cur $argv[-1]
     set -l out ($argv[1] __complete -- $argv[2..-1] 2>/dev/null)
     or return
-    set -l directive (string replace -r -- '^:' '' $out[-1])
+    set -l directive 0
+    if set -q out[1]; and string match -q -- ':*' $out[-1]
+        set directive (string sub -s 2 -- $out[-1])
+        set -e out[-1]
+    end
     set -l prefix (string match -r -- '^--[^=]*=' $cur)
     set -l word (string sub -s (math (string length -- "$prefix") + 1) -- $cur)
     if test (math "bitand($directive, 2)") -ne 0
@@ -26,7 +30,7 @@ function __kayak_dynamic
             echo "$prefix$path"
         end
     else
-        printf '%s\n' $out[1..-2]
+        printf '%s\n' $out
     end
 end
 
@@ -43,7 +47,7 @@ function __kayak_complete
             set expect 0
             continue
         end
-        if test $flags_done = 0 -a "$word" = -- -a $key != kayak
+        if test $flags_done = 0; and test "x$word" = x--; and test "$key" != kayak
             set flags_done 1
             continue
         end

@@ -37,7 +37,8 @@ complete_zsh() {
     run zsh -f -c '
         autoload -Uz compinit && compinit -u -D
         source <(kayak completion zsh) || exit 99
-        _describe() { print -rl -- "${(@P)4}"; }
+        # As _describe, offer the entries that start with the word typed.
+        _describe() { local -a all=("${(@P)4}"); print -rl -- "${(@M)all:#${(b)_kayak_w[-1]}*}"; }
         _files() { print -r -- "(files $*)"; }
         words=(kayak "$@")
         CURRENT=${#words}
@@ -48,7 +49,7 @@ complete_zsh() {
 
 # complete_fish LINE: fish's own `complete -C` for LINE, values only.
 complete_fish() {
-    run fish --no-config -c 'kayak completion fish | source; complete -C $argv[1] | string replace -r "\t.*" ""' "$1"
+    run fish --no-config -c 'kayak completion fish | source; complete -C $argv[1] | cut -f1' "$1"
     echo "# fish: $1 -> ${lines[*]}"
     assert "$status" -eq 0
 }
@@ -75,27 +76,27 @@ sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
             die "completions/$file is stale; regenerate: for s in bash:kayak.bash zsh:_kayak fish:kayak.fish; do build/kayak completion \${s%%:*} > completions/\${s#*:}; done"
     done
     run_kayak 125 completion tcsh
-    assert_contains "$output" "tcsh"
+    assert_contains "tcsh" "$output"
 }
 
 @test "completion bash: commands, groups, aliases and flags" {
     complete_bash ""
-    assert_contains "${lines[*]}" "run"
-    assert_contains "${lines[*]}" "images"
-    assert_contains "${lines[*]}" "container"
-    assert_not_contains "${lines[*]}" "__complete"
+    assert_contains "run" "${lines[*]}"
+    assert_contains "images" "${lines[*]}"
+    assert_contains "container" "${lines[*]}"
+    assert_not_contains "__complete" "${lines[*]}"
     complete_bash ima
     assert "$(sorted "${lines[@]}")" == "image images "
     complete_bash image ""
-    assert_contains "${lines[*]}" "ls"
-    assert_contains "${lines[*]}" "save"
-    assert_contains "${lines[*]}" "prune"
+    assert_contains "ls" "${lines[*]}"
+    assert_contains "save" "${lines[*]}"
+    assert_contains "prune" "${lines[*]}"
     complete_bash run --de
     assert "$(sorted "${lines[@]}")" == "--detach --detach-keys "
     complete_bash run --
-    assert_contains "${lines[*]}" "--network"
-    assert_contains "${lines[*]}" "--env-file"
-    assert_not_contains "${lines[*]}" "--net "
+    assert_contains "--network" "${lines[*]}"
+    assert_contains "--env-file" "${lines[*]}"
+    assert_not_contains "--net " "${lines[*]}"
 }
 
 @test "completion bash: exec offers running containers, start stopped ones, rmi images, volume rm volumes" {
@@ -109,7 +110,7 @@ sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
     complete_bash rm ""
     assert "$(sorted "${lines[@]}")" == "done fresh web "
     complete_bash rmi ""
-    assert_contains "${lines[*]}" "$BUSYBOX_REF"
+    assert_contains "$BUSYBOX_REF" "${lines[*]}"
     complete_bash volume rm ""
     assert "$(sorted "${lines[@]}")" == "cache data "
     # IDs once something is typed.
@@ -138,14 +139,14 @@ sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
     complete_bash run --network container : w
     assert "${lines[*]}" == "web"
     complete_bash kill -s ""
-    assert_contains " ${lines[*]} " " KILL "
-    assert_contains " ${lines[*]} " " TERM "
+    assert_contains " KILL " " ${lines[*]} "
+    assert_contains " TERM " " ${lines[*]} "
     complete_bash kill -s SIGK
     assert "${lines[*]}" == "SIGKILL"
     complete_bash run --stop-signal HU
     assert "${lines[*]}" == "HUP"
     complete_bash ps --format '{{.'
-    assert_contains " ${lines[*]} " " {{.Names}} "
+    assert_contains " {{.Names}} " " ${lines[*]} "
     complete_bash ps --format '{{.St'
     assert "$(sorted "${lines[@]}")" == "{{.State}} {{.Status}} "
     mkdir "$TEST_DIR/files" && touch "$TEST_DIR/files/busybox.tar" "$TEST_DIR/files/env.list"
@@ -211,7 +212,7 @@ print(" ".join(sorted(rows[0].keys())))' <<<"$output")
     complete_zsh ima
     assert "$(sorted "${lines[@]}")" == "image:Manage images images:List images "
     complete_zsh run --det
-    assert_contains "${lines[*]}" "--detach:Run container in background and print container ID"
+    assert_contains "--detach:Run container in background and print container ID" "${lines[*]}"
     complete_zsh exec ""
     assert "${lines[*]}" == "web"
     complete_zsh start ""
@@ -232,15 +233,15 @@ print(" ".join(sorted(rows[0].keys())))' <<<"$output")
     complete_fish "kayak ima"
     assert "$(sorted "${lines[@]}")" == "image images "
     complete_fish "kayak image "
-    assert_contains " ${lines[*]} " " ls "
+    assert_contains " ls " " ${lines[*]} "
     complete_fish "kayak run --det"
     assert "$(sorted "${lines[@]}")" == "--detach --detach-keys "
     complete_fish "kayak exec "
     assert "${lines[*]}" == "web"
     complete_fish "kayak start "
     assert "$(sorted "${lines[@]}")" == "done fresh "
-    complete_fish "kayak rmi busy"
-    assert_contains "${lines[*]}" "busybox"
+    complete_fish "kayak rmi kayak/"
+    assert "${lines[*]}" == "$BUSYBOX_REF"
     complete_fish "kayak kill -s KI"
     assert "${lines[*]}" == "KILL"
     complete_fish "kayak volume rm "

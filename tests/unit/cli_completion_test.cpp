@@ -117,7 +117,7 @@ TEST_CASE("flag values: network modes, signals, choices, files") {
   CHECK(values({"run", "--network", "container:"}) ==
         std::vector<std::string>{"container:web", "container:done", "container:fresh", "container:frozen"});
   CompletionResult container = complete({"run", "--network", "cont"});
-  CHECK(container.directive & kNoSpace);
+  CHECK((container.directive & kNoSpace) != 0);
   CHECK(has(values({"kill", "-s", ""}), "KILL"));
   CHECK(values({"kill", "-s", "SIGTE"}) == std::vector<std::string>{"SIGTERM"});
   CHECK(values({"kill", "--signal=HU"}) == std::vector<std::string>{"--signal=HUP"});
@@ -147,7 +147,7 @@ TEST_CASE("--format fields of the command's rows") {
         std::vector<std::string>{"table {{.ID}}\t{{ .State}}", "table {{.ID}}\t{{ .Status}}"});
   CHECK(has(values({"images", "--format", "{{.R"}), "{{.Repository}}"));
   CHECK(has(values({"volume", "ls", "--format", ""}), "json"));
-  CHECK(complete({"ps", "--format", "{{."}).directive & kNoSpace);
+  CHECK((complete({"ps", "--format", "{{."}).directive & kNoSpace) != 0);
 }
 
 TEST_CASE("--root and --runroot before the command choose the store") {

@@ -22,8 +22,8 @@ struct ScriptNode {
   std::string key;  // "kayak", "kayak image", "kayak image ls"
   bool group = false;      // takes a subcommand (the top level too)
   bool args_only = false;  // flags end at the first argument (run, exec)
-  std::vector<std::pair<std::string, std::string>> subcommands;  // word, summary
-  std::vector<ScriptFlag> flags;  // long and short forms, -h/--help included
+  std::vector<std::pair<std::string, std::string>> subcommands = {};  // word, summary
+  std::vector<ScriptFlag> flags = {};  // long and short forms, -h/--help included
 };
 
 struct ScriptModel {

@@ -61,7 +61,7 @@ std::vector<Flag> run_create_flags() {
     {.name = "rm", .description = "Automatically remove the container and its associated anonymous volumes when it exits"},
     {.name = "sdnotify", .type = FlagType::String,
      .description = "Control sd-notify behavior (conmon: ready once started; container: the container notifies)",
-     .default_value = "container", .choices = {"conmon", "container", "ignore"}},
+     .default_value = "conmon", .choices = {"conmon", "container", "ignore"}},
     {.name = "security-opt", .type = FlagType::StringList, .description = "Security Options", .value_name = "list"},
     {.name = "stop-signal", .type = FlagType::String, .description = "Signal to stop the container"},
     {.name = "stop-timeout", .type = FlagType::String, .description = "Timeout (in seconds) to stop a container",

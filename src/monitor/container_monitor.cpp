@@ -309,7 +309,7 @@ int run_monitored(MonitorRequest request) {
   }
   try {
     config = containers.config(request.id);
-    notify_mode = config.sdnotify.empty() ? "container" : config.sdnotify;
+    notify_mode = config.sdnotify.empty() ? "conmon" : config.sdnotify;
     options.tty = config.tty;
     options.open_stdin = config.open_stdin;
     if (config.log_driver != "none") options.log_path = containers.log_path(config.id);
@@ -365,8 +365,10 @@ int run_monitored(MonitorRequest request) {
     report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
     throw;
   }
-  report(request.ready_fd, encode_start_report(0, ""));
+  // Before the report: `kayak start` under a unit exits once it has the
+  // report, and systemd must know the new MAINPID by then.
   if (!notify_socket.empty() && notify_mode != "ignore") notify_started(notify_socket, notify_mode);
+  report(request.ready_fd, encode_start_report(0, ""));
   int code = monitor->run();
   drop_cgroup();
   if (config.auto_remove) remove_container(context, containers, config);

@@ -118,7 +118,8 @@ struct ContainerConfig {
   std::string cidfile;
   // --sdnotify: "conmon" (kayak's monitor sends READY=1 once the container
   // runs), "container" (the container gets the socket and notifies itself),
-  // "ignore"; "" is podman's default, container.
+  // "ignore"; "" is conmon (podman's default is container, which leaves a
+  // unit waiting for an application that never notifies).
   std::string sdnotify;
   std::string pidfile;      // --pidfile: the init's host pid, written at each start
   std::vector<std::string> create_command;  // the command line that made it (generate systemd --new)

@@ -12,9 +12,10 @@ set -euo pipefail
 build_deps=(meson ninja-build g++ pkg-config
             libseccomp-dev libcap-dev libyajl-dev libarchive-dev
             libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev
-            libtomlplusplus-dev)
+            libtomlplusplus-dev go-md2man)
 # busybox-static makes the default image; python3 builds hostile tars in the
 # system tests; util-linux gives runuser and script; passwd gives useradd.
+# go-md2man converts the man pages (skip with meson -Dman=false).
 # libcurl4 is loaded at run time by the commands that talk to registries.
 runtime_deps=(uidmap busybox-static fuse-overlayfs
               tar gzip zstd xz-utils bzip2 libcurl4)

@@ -21,7 +21,8 @@ runtime_deps=(uidmap busybox-static fuse-overlayfs
               tar gzip zstd xz-utils bzip2 libcurl4)
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
-test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl)
+# man-db renders the converted man pages in the man-rendering test.
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db)
 extra_deps=(skopeo podman hyperfine)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")

@@ -327,7 +327,9 @@ TEST_CASE("cli: help text for one command, in Docker's layout") {
         "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"
         "\n"
         "Aliases:\n"
-        "  kayak image tag, kayak tag\n");
+        "  kayak image tag, kayak tag\n"
+        "\n"
+        "See kayak-image-tag(1) for details.\n");
 }
 
 TEST_CASE("cli: defaults are shown the way cobra shows them") {

@@ -6,6 +6,7 @@
 #   contrib/install-deps.sh          build and runtime dependencies
 #   contrib/install-deps.sh --test   also interop, registry and benchmark
 #                                    tools (skopeo, podman, hyperfine,
+#                                    zsh and fish for the completion tests,
 #                                    docker-registry, htpasswd, openssl, curl)
 set -euo pipefail
 
@@ -23,7 +24,7 @@ runtime_deps=(uidmap busybox-static fuse-overlayfs
 # (apache2-utils), their certificates (openssl) and check it with curl.
 # man-db renders the converted man pages in the man-rendering test.
 test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db)
-extra_deps=(skopeo podman hyperfine)
+extra_deps=(skopeo podman hyperfine zsh fish)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

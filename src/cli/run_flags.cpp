@@ -54,7 +54,7 @@ std::vector<Flag> run_create_flags() {
     {.name = "read-only-tmpfs",
      .description = "When running --read-only containers, mount read-write tmpfs on /dev, /dev/shm, /run, /tmp, and /var/tmp",
      .default_value = "true"},
-    {.name = "pidfile", .type = FlagType::String, .description = "Write the container process ID to the file"},
+    {.name = "pidfile", .type = FlagType::String, .description = "Write the container process ID to the file", .complete = Complete::Files},
     {.name = "replace", .description = "If a container with the same name exists, replace it"},
     {.name = "restart", .type = FlagType::String, .description = "Restart policy to apply when a container exits",
      .default_value = "no"},

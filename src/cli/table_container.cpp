@@ -69,7 +69,7 @@ std::vector<Command> container_commands() {
       .flags = {
         {.name = "all", .shorthand = 'a', .description = "Remove all containers"},
         {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
-         .value_name = "stringArray"},
+         .value_name = "stringArray", .complete = Complete::Files},
         {.name = "force", .shorthand = 'f', .description = "Force the removal of a running container (uses SIGKILL)"},
         {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "volumes", .shorthand = 'v', .description = "Remove anonymous volumes associated with the container"},
@@ -112,7 +112,7 @@ std::vector<Command> container_commands() {
       .args = any_args(),  // or --cidfile
       .flags = {
         {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
-         .value_name = "stringArray"},
+         .value_name = "stringArray", .complete = Complete::Files},
         {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "signal", .shorthand = 's', .type = FlagType::String,
          .description = "Signal to send to the container (default: the container's StopSignal)", .complete = Complete::Signals},

@@ -37,6 +37,7 @@ std::vector<Command> generate_commands() {
       },
       .description = "Prints the unit on stdout, or with --files writes NAME.service in the\n"
                      "current directory and prints its path.",
+      .arg_complete = {Complete::Containers},
     },
   };
 }

@@ -23,7 +23,7 @@ std::vector<Command> search_commands() {
          .value_name = "filter"},
         {.name = "format", .type = FlagType::String,
          .description = "Pretty-print search using a Go template\n"
-                        "(fields: Index, Name, Description, Stars, Official, Automated, Tag)"},
+                        "(fields: Index, Name, Description, Stars, Official, Automated, Tag)", .complete = Complete::FormatFields},
         {.name = "limit", .type = FlagType::String,
          .description = "Max number of search results, 1 to 100 (default 25; with --list-tags: all tags)",
          .value_name = "int"},

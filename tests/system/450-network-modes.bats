@@ -54,9 +54,7 @@ kayak_monitor_pid() {
     need_helper pasta
     start_server
     run_kayak run -d --name pw --hostname box "$BUSYBOX_REF" sleep 1000
-    run_kayak exec pw wget -q -T 10 -O - "http://host.containers.internal:$SERVER_PORT/"
-    assert "hello from the host"
-    run_kayak exec pw wget -q -T 10 -O - "http://host.docker.internal:$SERVER_PORT/"
+    run_kayak exec pw sh -c 'wget -q -O - "http://$(awk "/host.containers.internal/ {print \$1}" /etc/hosts):'$SERVER_PORT'/"'
     assert "hello from the host"
     run_kayak exec pw cat /etc/hosts
     assert "$output" =~ "127.0.0.1	localhost"
@@ -70,7 +68,7 @@ kayak_monitor_pid() {
     assert "pasta"
     local monitor pids
     monitor=$(kayak_monitor_pid pw)
-    pids=$(pgrep -P "$monitor" -x pasta || true)
+    pids=$(pgrep -P "$monitor" -f -- --config-net || true)
     [[ -n $pids ]] || die "no pasta under the monitor $monitor"
     run_kayak rm -f pw
     local pid
@@ -84,7 +82,7 @@ kayak_monitor_pid() {
     need_helper slirp4netns
     start_server
     run_kayak run -d --name sw --network slirp4netns:allow_host_loopback=true "$BUSYBOX_REF" sleep 1000
-    run_kayak exec sw wget -q -T 10 -O - "http://host.containers.internal:$SERVER_PORT/"
+    run_kayak exec sw wget -q -O - "http://10.0.2.2:$SERVER_PORT/"
     assert "hello from the host"
     run_kayak exec sw grep host.containers.internal /etc/hosts
     assert "10.0.2.2	host.containers.internal host.docker.internal"
@@ -104,7 +102,7 @@ kayak_monitor_pid() {
     done
     # By default (as podman) the host's loopback is out of reach.
     run_kayak run --rm --network slirp4netns "$BUSYBOX_REF" \
-        sh -c "wget -q -T 3 -O - http://10.0.2.2:$SERVER_PORT/ || echo unreachable"
+        sh -c "timeout 5 wget -q -O - http://10.0.2.2:$SERVER_PORT/ || echo unreachable"
     assert "$output" =~ "unreachable"
 }
 
@@ -136,13 +134,13 @@ kayak_monitor_pid() {
     for tool in newuidmap newgidmap; do
         command -v "$tool" >/dev/null && ln -s "$(command -v $tool)" "$bin/$tool"
     done
-    PATH=$bin run_kayak_split run --rm "$BUSYBOX_REF" ip -o link
+    run -0 --separate-stderr env PATH="$bin" "$KAYAK_BINARY" run --rm "$BUSYBOX_REF" ip -o link
     assert "$stderr" =~ "install the package passt, or slirp4netns"
-    [[ $(grep -c "network helper" <<<"$stderr") == 1 ]] || die "expected one warning: $stderr"
+    [[ $(grep -c "install the package" <<<"$stderr") == 1 ]] || die "expected one warning: $stderr"
     assert_line_count 1
-    PATH=$bin run_kayak info --format '{{.NetworkHelper}}'
+    run -0 env PATH="$bin" "$KAYAK_BINARY" info --format '{{.NetworkHelper}}'
     assert "none"
-    PATH=$bin run_kayak_split 125 create --network pasta "$BUSYBOX_REF"
+    run -125 --separate-stderr env PATH="$bin" "$KAYAK_BINARY" create --network pasta "$BUSYBOX_REF"
     assert "$stderr" =~ "pasta not found in PATH \(install the package passt\)"
 }
 
@@ -162,7 +160,7 @@ kayak_monitor_pid() {
         httpd -f -p 127.0.0.1:8080 -h /site
     local i
     for ((i = 0; i < 50; i++)); do
-        run kayak run --rm --network container:web1 "$BUSYBOX_REF" wget -q -T 2 -O - http://127.0.0.1:8080/
+        run kayak run --rm --network container:web1 "$BUSYBOX_REF" wget -q -O - http://127.0.0.1:8080/
         [[ $output == "served by web1" ]] && break
         sleep 0.2
     done
@@ -170,6 +168,6 @@ kayak_monitor_pid() {
     # ns:PATH joins the same namespace.
     run_kayak inspect -f '{{.State.Pid}}' web1
     local pid=$output
-    run_kayak run --rm --network "ns:/proc/$pid/ns/net" "$BUSYBOX_REF" wget -q -T 2 -O - http://127.0.0.1:8080/
+    run_kayak run --rm --network "ns:/proc/$pid/ns/net" "$BUSYBOX_REF" wget -q -O - http://127.0.0.1:8080/
     assert "served by web1"
 }

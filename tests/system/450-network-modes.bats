@@ -154,6 +154,9 @@ kayak_monitor_pid() {
 }
 
 @test "--network container:web1 reaches web1 on 127.0.0.1" {
+    # Known gap: a rootless container joins web1's network namespace but not
+    # its user namespace, and setns then fails (EPERM).
+    skip_if_rootless "container: does not yet join the other container's user namespace when rootless"
     mkdir -p "$TEST_DIR/site"
     echo "served by web1" > "$TEST_DIR/site/index.html"
     run_kayak run -d --name web1 --network none -v "$TEST_DIR/site:/site:ro" "$BUSYBOX_REF" \

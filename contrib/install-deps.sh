@@ -18,7 +18,7 @@ build_deps=(meson ninja-build g++ pkg-config
 # system tests; util-linux gives runuser and script; passwd gives useradd.
 # go-md2man converts the man pages (skip with meson -Dman=false).
 # libcurl4 is loaded at run time by the commands that talk to registries.
-runtime_deps=(uidmap busybox-static fuse-overlayfs
+runtime_deps=(uidmap busybox-static fuse-overlayfs passt slirp4netns
               tar gzip zstd xz-utils bzip2 libcurl4)
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.

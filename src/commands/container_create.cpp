@@ -1,5 +1,6 @@
 #include "kayak/commands/container_create.hpp"
 
+#include "kayak/network/helper_plan.hpp"
 #include "kayak/network/port_spec.hpp"
 #include "kayak/util/env_list.hpp"
 #include "kayak/util/random_id.hpp"
@@ -191,6 +192,13 @@ const std::set<std::string> kNetworkModes = {"", "none", "host", "private", "bri
                                              "slirp4netns"};
 
 void check_network(const std::string& mode) {
+  if (network::is_private_mode(mode)) {
+    // Bad helper options, or an explicit helper that cannot run, fail the
+    // create; the default mode without a helper warns once, here.
+    network::UserModePlan plan = network::plan_user_mode_network(mode);
+    if (!plan.warning.empty()) log::warn("{}", plan.warning);
+    return;
+  }
   if (kNetworkModes.count(mode) || mode.rfind("container:", 0) == 0 || mode.rfind("ns:", 0) == 0) return;
   fail("network {} not found", mode);
 }

@@ -1,5 +1,6 @@
 #include "kayak/commands/container_inspect.hpp"
 
+#include "kayak/network/helper_plan.hpp"
 #include "kayak/network/port_spec.hpp"
 
 #include "kayak/commands/container_list.hpp"
@@ -61,7 +62,17 @@ json::Value state_json(const store::ContainerState& s) {
   return v;
 }
 
-json::Value host_config(const store::ContainerConfig& c) {
+// As podman shows it: the helper that connects the container ("pasta",
+// "slirp4netns") when there is one.
+std::string network_mode_shown(const store::ContainerConfig& c, const store::ContainerState& s) {
+  if (!network::is_private_mode(c.network_mode)) return network_name(c);
+  if (!s.network_helper.empty()) return s.network_helper;
+  if (c.network_mode.starts_with("pasta") || c.network_mode.starts_with("slirp4netns"))
+    return c.network_mode.substr(0, c.network_mode.find(':'));
+  return network_name(c);
+}
+
+json::Value host_config(const store::ContainerConfig& c, const store::ContainerState& s) {
   json::Value v = json::Value::object();
   v.set("Binds", strings_or_null(c.binds));
   v.set("ContainerIDFile", c.cidfile);
@@ -71,7 +82,7 @@ json::Value host_config(const store::ContainerConfig& c) {
   for (const auto& [key, value] : c.log_options) log_config.set(key, value);
   log.set("Config", std::move(log_config));
   v.set("LogConfig", std::move(log));
-  v.set("NetworkMode", network_name(c));
+  v.set("NetworkMode", network_mode_shown(c, s));
   v.set("PortBindings", port_bindings(c));
   json::Value restart = json::Value::object();
   restart.set("Name", c.restart.name);
@@ -205,7 +216,7 @@ json::Value inspect_container(const store::ContainerStore& containers, const sto
   v.set("ProcessLabel", "");
   v.set("AppArmorProfile", "");
   v.set("ExecIDs", nullptr);
-  v.set("HostConfig", host_config(c));
+  v.set("HostConfig", host_config(c, s));
   json::Value graph = json::Value::object();
   json::Value data = json::Value::object();
   if (c.driver == "vfs") {

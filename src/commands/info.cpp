@@ -3,6 +3,7 @@
 #include "info_runtime.hpp"
 
 #include "kayak/format/units.hpp"
+#include "kayak/network/helper_plan.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
 
@@ -78,6 +79,8 @@ json::Value system_info(store::Context& ctx) {
   info.set("NCPU", static_cast<int64_t>(::sysconf(_SC_NPROCESSORS_ONLN)));
   info.set("MemTotal", static_cast<int64_t>(si.totalram) * si.mem_unit);
   info.set("Rootless", id.mode != IdentityMode::Root);
+  // What a container's default private network uses now.
+  info.set("NetworkHelper", network::default_network_helper());
   info.set("User", id.user_name);
   info.set("UID", static_cast<int64_t>(id.uid));
   json::Value maps = json::Value::object();
@@ -122,6 +125,7 @@ std::string render_info(const json::Value& info) {
   out += "kayak:\n";
   line(1, "Version", info["ServerVersion"].as_string());
   line(1, "Rootless", info["Rootless"].as_bool() ? "true" : "false");
+  if (info.contains("NetworkHelper")) line(1, "Network Helper", info["NetworkHelper"].as_string());
   line(1, "User", fmt::format("{} (uid {})", info["User"].as_string(), info["UID"].as_int()));
   out += " ID Mappings:\n";
   line(2, "UIDs", maps(info["IDMappings"]["UIDMap"]));

@@ -5,6 +5,7 @@
 #include "io.hpp"
 #include "kayak/monitor/container_spec.hpp"
 #include "kayak/network/container_network.hpp"
+#include "kayak/network/helper_plan.hpp"
 #include "kayak/runtime/cgroup.hpp"
 #include "kayak/runtime/launch.hpp"
 #include "kayak/store/container.hpp"
@@ -91,6 +92,7 @@ public:
     state.exit_code = 0;
     state.error.clear();
     state.oom_killed = false;
+    state.network_helper = network_.helper_name();
     state.started_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
     // A start by the user counts restarts afresh (as Docker does); the
     // monitor's own restarts add up.
@@ -320,7 +322,10 @@ int run_monitored(MonitorRequest request) {
     ::unlink(stop_marker_path(run_dir).c_str());
     options.attach_socket = fs::join(run_dir, "attach");
 
-    SpecContext spec_context{store, containers, context.identity()};
+    // Decided once for this start: the helper to run and the addresses the
+    // userdata files name.
+    network::UserModePlan plan = network::plan_user_mode_network(config.network_mode);
+    SpecContext spec_context{store, containers, context.identity(), plan.host_address, plan.dns_forwarder};
     spec = build_container_spec(spec_context, config);
     if (!notify_socket.empty() && notify_mode == "container") pass_notify_socket(spec, notify_socket);
     if (!config.sdnotify.empty() || !notify_socket.empty()) {
@@ -342,6 +347,7 @@ int run_monitored(MonitorRequest request) {
       .ports = network::parse_publish_all(config.publish),
       .run_dir = run_dir,
       .user_namespace = spec.identity.mode != IdentityMode::Root,
+      .plan = plan,
     });
     become_subreaper();
     recorder.emplace(containers, config, std::move(start_lock), *network);

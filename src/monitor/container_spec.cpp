@@ -109,9 +109,9 @@ runtime::ContainerSpec build_container_spec(SpecContext& context, const store::C
   std::string host_hosts, host_resolv;
   fs::read_file_if_exists("/etc/hosts", host_hosts);
   fs::read_file_if_exists("/etc/resolv.conf", host_resolv);
-  bind_file("hosts", "/etc/hosts", make_hosts(config, host_hosts));
+  bind_file("hosts", "/etc/hosts", make_hosts(config, host_hosts, context.host_address));
   bind_file("hostname", "/etc/hostname", config.hostname + "\n");
-  bind_file("resolv.conf", "/etc/resolv.conf", make_resolv_conf(config, host_resolv));
+  bind_file("resolv.conf", "/etc/resolv.conf", make_resolv_conf(config, host_resolv, context.dns_forwarder));
 
   // --read-only keeps scratch space writable where programs expect it.
   if (config.read_only && config.read_only_tmpfs) {

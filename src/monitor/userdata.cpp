@@ -21,7 +21,8 @@ bool is_loopback_nameserver(std::string_view address) {
 
 }  // namespace
 
-std::string make_hosts(const store::ContainerConfig& config, const std::string& host_hosts) {
+std::string make_hosts(const store::ContainerConfig& config, const std::string& host_hosts,
+                       const std::string& host_address) {
   std::string out;
   if (config.network_mode == "host") {
     out = host_hosts;
@@ -32,13 +33,18 @@ std::string make_hosts(const store::ContainerConfig& config, const std::string& 
     if (!config.domainname.empty()) name = config.hostname + "." + config.domainname + "\t" + config.hostname;
     // No address of its own until the network module gives one: the
     // hostname resolves to loopback, so programs that look it up work.
-    if (!config.hostname.empty()) out += "127.0.1.1\t" + name + "\n";
+    // The container's name resolves too (as podman and Docker's embedded
+    // DNS do), unless it is the hostname already.
+    if (!config.name.empty() && config.name != config.hostname) name += (name.empty() ? "" : " ") + config.name;
+    if (!name.empty()) out += "127.0.1.1\t" + name + "\n";
+    if (!host_address.empty()) out += host_address + "\thost.containers.internal host.docker.internal\n";
   }
   for (const auto& entry : config.add_hosts) out += add_host_line(entry);
   return out;
 }
 
-std::string make_resolv_conf(const store::ContainerConfig& config, const std::string& host_resolv) {
+std::string make_resolv_conf(const store::ContainerConfig& config, const std::string& host_resolv,
+                             const std::string& dns_forwarder) {
   std::vector<std::string> nameservers = config.dns;
   std::vector<std::string> search = config.dns_search;
   std::vector<std::string> options = config.dns_options;
@@ -55,6 +61,9 @@ std::string make_resolv_conf(const store::ContainerConfig& config, const std::st
       options.insert(options.end(), words.begin() + 1, words.end());
     }
   }
+  // The helper's forwarder reaches the host's resolvers, loopback ones
+  // included, and keeps working when the host's change.
+  if (config.dns.empty() && !dns_forwarder.empty()) nameservers = {dns_forwarder};
   if (nameservers.empty()) nameservers = {"8.8.8.8", "8.8.4.4"};
   std::string out;
   if (!search.empty()) out += "search " + str::join(search, " ") + "\n";

@@ -21,6 +21,8 @@ void ContainerNetwork::attach(pid_t init_pid) {
   }
 }
 
+std::string ContainerNetwork::helper_name() const { return helper_ ? helper_->name() : ""; }
+
 void ContainerNetwork::detach() {
   // The forwarder first: its host ports are what a new start would bind.
   forwarder_.reset();

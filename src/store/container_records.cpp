@@ -224,6 +224,7 @@ json::Value ContainerState::to_json() const {
   v.set("error", error);
   v.set("restart_count", restart_count);
   v.set("oom_killed", oom_killed);
+  v.set("network_helper", network_helper);
   return v;
 }
 
@@ -244,6 +245,7 @@ ContainerState ContainerState::from_json(const json::Value& doc) {
   s.error = doc.string_or("error");
   s.restart_count = static_cast<int>(doc.int_or("restart_count"));
   s.oom_killed = doc.bool_or("oom_killed");
+  s.network_helper = doc.string_or("network_helper");
   return s;
 }
 

@@ -19,12 +19,18 @@ namespace kayak::monitor {
 
 // /etc/hosts: localhost, the container's hostname and --add-host entries;
 // with --network host the host's file plus --add-host entries.
-std::string make_hosts(const store::ContainerConfig& config, const std::string& host_hosts);
+// host_address: what host.containers.internal and host.docker.internal
+// name ("" leaves them out).
+std::string make_hosts(const store::ContainerConfig& config, const std::string& host_hosts,
+                       const std::string& host_address = "");
 // /etc/resolv.conf: --dns/--dns-search/--dns-option when given, else the
 // host's file without loopback nameservers (they mean nothing in a private
 // network namespace; with --network host they are kept). With no
 // nameserver left, Docker's fallback (8.8.8.8, 8.8.4.4).
-std::string make_resolv_conf(const store::ContainerConfig& config, const std::string& host_resolv);
+// dns_forwarder: the network helper's DNS forwarder, which replaces the
+// host's nameservers (not --dns).
+std::string make_resolv_conf(const store::ContainerConfig& config, const std::string& host_resolv,
+                             const std::string& dns_forwarder = "");
 
 // RLIMIT_* for Docker's --ulimit names ("nofile", "nproc", ...); -1 unknown.
 int rlimit_resource(const std::string& name);
@@ -43,6 +49,11 @@ struct SpecContext {
   const store::Store& store;
   store::ContainerStore& containers;
   Identity identity;
+  // From the network helper's plan (network/helper_plan.hpp): what
+  // host.containers.internal names ("" left out) and the nameserver that
+  // replaces the host's ("" none).
+  std::string host_address = {};
+  std::string dns_forwarder = {};
 };
 
 // The container's own process (its init): Path + Args, env with what

@@ -9,6 +9,7 @@
 // has exited stops them, so the host ports are free at once.
 #pragma once
 
+#include "kayak/network/helper_plan.hpp"
 #include "kayak/network/port_spec.hpp"
 
 #include <sys/types.h>
@@ -28,6 +29,7 @@ struct NetworkRequest {
   std::vector<PortBinding> ports;  // what to publish, host ports already chosen
   std::string run_dir;             // the container's runtime dir: pid files, sockets
   bool user_namespace = true;      // the init has a user namespace of its own (rootless)
+  UserModePlan plan;               // the helper to start (plan_user_mode_network(mode))
 };
 
 class ContainerNetwork {
@@ -42,6 +44,8 @@ public:
   void attach(pid_t init_pid);
   // The init has exited: stop the helper and the forwarding.
   void detach();
+  // "pasta", "slirp4netns", or "" when no helper runs.
+  std::string helper_name() const;
 
 private:
   NetworkRequest request_;

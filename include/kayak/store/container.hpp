@@ -145,6 +145,9 @@ struct ContainerState {
   std::string error;              // why the last start failed
   int restart_count = 0;
   bool oom_killed = false;
+  // The user-mode network helper of the last start ("pasta",
+  // "slirp4netns"); "" none (loopback only, or a mode without one).
+  std::string network_helper;
 
   json::Value to_json() const;
   static ContainerState from_json(const json::Value& doc);

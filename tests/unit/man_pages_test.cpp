@@ -190,7 +190,7 @@ std::vector<std::string> page_problems(CommandTable table, std::span<const Flag>
     std::string main_text = main_page->second;
     // kayak.1's OPTIONS are the global flags.
     check_options("man/kayak.1.md", main_text, globals, problems);
-    for (const std::string& name : {"FILES", "ENVIRONMENT", "ROOTLESS USE"}) {
+    for (std::string_view name : {"FILES", "ENVIRONMENT", "ROOTLESS USE"}) {
       if (!has_section(main_text, name)) problems.push_back(fmt::format("man/kayak.1.md: no '# {}' section", name));
     }
   }

@@ -255,6 +255,14 @@ if ((run_system)); then
         [[ ,$users, == *,root,* ]] && run_bats system/root
         if [[ ,$users, == *,sub,* || ,$users, == *,nosub,* ]]; then
             stage_for_users
+            # Rootless pasta and slirp4netns open /dev/net/tun in the
+            # container's namespaces; some machines ship it 0600 (normal
+            # systems have 0666). Without it every rootless container warns
+            # that it gets loopback only.
+            if [[ -c /dev/net/tun && $(stat -c %a /dev/net/tun) != 666 ]]; then
+                say "making /dev/net/tun usable by every user (chmod 0666, as on most systems)"
+                chmod 0666 /dev/net/tun
+            fi
             if [[ ,$users, == *,sub,* ]]; then
                 ensure_user "$sub_user" 1
                 run_bats "system/$sub_user" "$sub_user"

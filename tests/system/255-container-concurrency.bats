@@ -127,6 +127,15 @@ assert_nothing_left() {
     assert "$left" == "" "processes or mounts left behind"
 }
 
+# kill_network_helpers: SIGKILL to the pasta or slirp4netns of every
+# container (their pid files in the runroot), as a reboot would.
+kill_network_helpers() {
+    local pid_file
+    for pid_file in "$KAYAK_RUNROOT"/containers/*/*.pid; do
+        [[ -f $pid_file ]] && kill -9 "$(cat "$pid_file")" 2>/dev/null || true
+    done
+}
+
 # run_detached NAME CMD...: run -d with the test's marker in the
 # environment (see leftovers); sets ID.
 run_detached() {
@@ -432,6 +441,8 @@ gone() { process_gone "$1"; }
     wait_until 10 gone "$monitor" || die "the monitor survived SIGKILL"
     kill -9 "$init"
     wait_until 10 gone "$init" || die "the init survived SIGKILL"
+    # ... the network helper (pasta, slirp4netns) goes too ...
+    kill_network_helpers
     # ... tmpfs is empty afterwards, and the boot ID changed.
     rm -rf "$KAYAK_RUNROOT"
     python3 - "$KAYAK_ROOT/containers/$id/state.json" <<'PY'
@@ -467,6 +478,7 @@ PY
     wait_until 10 gone "$monitor" || die "the monitor survived SIGKILL"
     kill -9 "$init"
     wait_until 10 gone "$init" || die "the init survived SIGKILL"
+    kill_network_helpers
     rm -rf "$KAYAK_RUNROOT"
     run_kayak rm after
     assert "after"

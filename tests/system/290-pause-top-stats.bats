@@ -193,7 +193,8 @@ proc_state() { awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat"; }
 @test "a real container from run -d: pause, top, stats, unpause, stop while paused" {
     skip_if_no_run
     make_busybox_image
-    run_kayak run -d --name real "$BUSYBOX_REF" sh -c 'sleep 1000 & sleep 1001'
+    # No network helper: NetIO stays 0B / 0B.
+    run_kayak run -d --name real --network none "$BUSYBOX_REF" sh -c 'sleep 1000 & sleep 1001'
     local id=$output pid
     run_kayak inspect -f '{{.State.Pid}}' real
     pid=$output

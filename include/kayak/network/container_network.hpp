@@ -42,6 +42,8 @@ public:
   void attach(pid_t init_pid);
   // The init has exited: stop the helper and the forwarding.
   void detach();
+  // What this start publishes, host ports chosen.
+  const std::vector<PortBinding>& ports() const { return request_.ports; }
 
 private:
   NetworkRequest request_;

@@ -144,6 +144,9 @@ struct ContainerState {
   std::string error;              // why the last start failed
   int restart_count = 0;
   bool oom_killed = false;
+  // The ports this start publishes, host ports as chosen, in -p syntax
+  // ("127.0.0.1:8001:80/tcp"); what port, ps and inspect show.
+  std::vector<std::string> published_ports;
 
   json::Value to_json() const;
   static ContainerState from_json(const json::Value& doc);

@@ -109,9 +109,7 @@ if ((have_podman)); then
     p rm -f bench-web >/dev/null
 fi
 
-# ---- 1 GB through -p vs plain loopback. The server sends zeros from
-# /dev/zero with busybox-free tools of the nginx image (head + cat).
-feeder="head -c $gigabyte /dev/zero"
+# ---- 1 GB through -p vs plain loopback (a host server sending zeros).
 lport=$(free_port)
 python3 -c '
 import socket, sys
@@ -127,23 +125,20 @@ loop_mbs=$(mb_per_s "$lport")
 wait "$server_pid" 2>/dev/null || true
 server_pid=
 
-sender='import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 9000)); s.listen()
-c, _ = s.accept()
-chunk = bytes(1 << 20); left = int(sys.argv[1])
-while left > 0:
-    n = c.send(chunk[:min(len(chunk), left)]); left -= n
-c.close()'
+# The container's side: busybox nc hands the connection to head, which
+# sends 1 GB of zeros and ends it.
+bulk_image=kayak/busybox:latest
+KAYAK_ROOT=$work/k-root KAYAK_RUNROOT=$work/k-run "$repo/contrib/busybox-image.sh" --kayak "$kayak" >/dev/null
+bulk=(sh -c "nc -l -p 9000 -e head -c $gigabyte /dev/zero")
 kport=$(free_port)
-k run -d --name bench-bulk -p "$kport:9000" "$image" python3 -c "$sender" "$gigabyte" >/dev/null 2>&1 ||
-    k run -d --name bench-bulk -p "$kport:9000" "$image" sh -c "$feeder | (command -v nc >/dev/null && nc -l -p 9000)" >/dev/null
+k run -d --name bench-bulk --network none -p "$kport:9000" "$bulk_image" "${bulk[@]}" >/dev/null
 k_mbs=$(mb_per_s "$kport")
 k rm -f bench-bulk >/dev/null
 p_mbs=
 if ((have_podman)); then
+    k save "$bulk_image" | p load -q >/dev/null
     pport=$(free_port)
-    p run -d --name bench-bulk "${ulimits[@]}" -p "$pport:9000" "$image" python3 -c "$sender" "$gigabyte" >/dev/null
+    p run -d --name bench-bulk "${ulimits[@]}" -p "$pport:9000" "$bulk_image" "${bulk[@]}" >/dev/null
     p_mbs=$(mb_per_s "$pport")
     p rm -f bench-bulk >/dev/null
 fi

@@ -22,9 +22,10 @@ runtime_deps=(uidmap busybox-static fuse-overlayfs passt slirp4netns
               tar gzip zstd xz-utils bzip2 libcurl4)
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
-# man-db renders the converted man pages in the man-rendering test.
-test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db)
-extra_deps=(skopeo podman hyperfine zsh fish)
+# man-db renders the converted man pages in the man-rendering test; gcc and
+# libc6-dev build the static helpers some system tests mount into containers.
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db gcc libc6-dev)
+extra_deps=(skopeo podman hyperfine zsh fish wrk)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

@@ -1,6 +1,7 @@
 #include "kayak/commands/container_create.hpp"
 
 #include "kayak/network/helper_plan.hpp"
+#include "kayak/network/port_choice.hpp"
 #include "kayak/network/port_spec.hpp"
 #include "kayak/util/env_list.hpp"
 #include "kayak/util/random_id.hpp"
@@ -367,10 +368,13 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
   c.publish = o.publish;
   c.publish_all = o.publish_all;
   if (!c.publish.empty() || c.publish_all) {
-    // Recorded (ps, inspect and port show them) so the networking work can
-    // forward them; until then the user must know nothing listens yet.
-    log::warn("publishing ports is not implemented yet: {} recorded, but nothing forwards host ports to "
-              "the container", c.publish_all ? "--publish-all" : "-p " + str::join(c.publish, ", -p "));
+    if (c.network_mode == "host") {
+      log::warn("published ports are discarded when using host network mode");
+    } else {
+      // Before anything is recorded: a taken or privileged host port fails
+      // the create, not a later start.
+      network::check_host_ports(network::parse_publish_all(c.publish), ::geteuid() == 0);
+    }
   }
 
   c.volumes = sorted_keys(ic["Volumes"]);

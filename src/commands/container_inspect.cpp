@@ -30,9 +30,9 @@ json::Value set_map(const std::vector<std::string>& keys) {
 
 // -p values as Docker's PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}
 // (a host range to choose from as "8000-8010", a port chosen at start as "").
-json::Value port_bindings(const store::ContainerConfig& c) {
+json::Value port_bindings(const std::vector<std::string>& publish) {
   json::Value v = json::Value::object();
-  for (const auto& b : network::parse_publish_all(c.publish)) {
+  for (const auto& b : network::parse_publish_all(publish)) {
     json::Value binding = json::Value::object();
     binding.set("HostIp", b.host_ip);
     std::string host = b.host_port ? std::to_string(b.host_port) : "";
@@ -83,7 +83,7 @@ json::Value host_config(const store::ContainerConfig& c, const store::ContainerS
   log.set("Config", std::move(log_config));
   v.set("LogConfig", std::move(log));
   v.set("NetworkMode", network_mode_shown(c, s));
-  v.set("PortBindings", port_bindings(c));
+  v.set("PortBindings", port_bindings(c.publish));
   json::Value restart = json::Value::object();
   restart.set("Name", c.restart.name);
   restart.set("MaximumRetryCount", c.restart.max_retries);
@@ -181,7 +181,8 @@ json::Value network_settings(const store::ContainerConfig& c, const store::Conta
   v.set("SandboxKey", "");
   json::Value ports = json::Value::object();
   if (running) {
-    json::Value bindings = port_bindings(c);
+    // As bound by this start: chosen host ports are numbers here.
+    json::Value bindings = port_bindings(s.published_ports);
     for (const auto& port : c.exposed_ports) {
       const json::Value* b = bindings.find(port);
       ports.set(port, b ? *b : json::Value());

@@ -59,8 +59,9 @@ std::string status_text(const store::ContainerState& state, int64_t now_ns) {
   return "Exited (" + std::to_string(state.exit_code) + ") " + since(state.finished_at) + " ago";
 }
 
-std::string ports_text(const store::ContainerConfig& config) {
-  return network::ports_column(network::parse_publish_all(config.publish), config.exposed_ports);
+// The ports as the running start bound them.
+std::string ports_text(const store::ContainerConfig& config, const store::ContainerState& state) {
+  return network::ports_column(network::parse_publish_all(state.published_ports), config.exposed_ports);
 }
 
 std::string network_name(const store::ContainerConfig& config) {
@@ -299,7 +300,7 @@ std::vector<json::Value> list_containers(store::Context& ctx, const ContainerLis
     row.set("Mounts", mounts_text(c, options.no_trunc));
     row.set("Names", c.name);
     row.set("Networks", network_name(c));
-    row.set("Ports", running ? ports_text(c) : "");
+    row.set("Ports", running ? ports_text(c, s) : "");
     row.set("RunningFor", format::human_duration(now - e->created) + " ago");
     row.set("Size", options.size ? size : "0B");
     row.set("State", std::string(store::status_name(s.status)));

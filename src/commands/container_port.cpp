@@ -25,9 +25,8 @@ std::vector<std::string> container_ports(store::Context& ctx, const std::string&
   bool running = state.status == store::ContainerStatus::Running || state.status == store::ContainerStatus::Paused;
   std::vector<std::string> lines;
   if (running) {
-    for (const auto& binding : network::parse_publish_all(config.publish)) {
-      // A port still to be chosen (-p 80, a host range) has no address yet.
-      if (binding.host_port == 0 || binding.host_port_end != 0) continue;
+    // The ports as this start bound them (chosen ones included).
+    for (const auto& binding : network::parse_publish_all(state.published_ports)) {
       if (!private_port) {
         lines.push_back(binding.container_key() + " -> " + network::host_address(binding));
       } else if (binding.container_key() == key) {

@@ -6,6 +6,7 @@
 #include "kayak/monitor/container_spec.hpp"
 #include "kayak/network/container_network.hpp"
 #include "kayak/network/helper_plan.hpp"
+#include "kayak/network/port_choice.hpp"
 #include "kayak/runtime/cgroup.hpp"
 #include "kayak/runtime/launch.hpp"
 #include "kayak/store/container.hpp"
@@ -93,6 +94,8 @@ public:
     state.error.clear();
     state.oom_killed = false;
     state.network_helper = network_.helper_name();
+    state.published_ports.clear();
+    for (const auto& binding : network_.ports()) state.published_ports.push_back(network::publish_spec(binding));
     state.started_at = timeutil::format_rfc3339_nano(timeutil::now_ns());
     // A start by the user counts restarts afresh (as Docker does); the
     // monitor's own restarts add up.
@@ -248,6 +251,15 @@ void notify_started(const std::string& socket, const std::string& mode) {
   }
 }
 
+// -p and -P for this start, every host port fixed (free ports chosen now).
+// A container on the host's network publishes nothing: its ports are the
+// host's already.
+std::vector<network::PortBinding> published_ports(const store::ContainerConfig& config) {
+  if (config.network_mode == "host") return {};
+  return network::choose_host_ports(
+    network::ports_to_publish(config.publish, config.publish_all, config.exposed_ports));
+}
+
 }  // namespace
 
 void mark_stop_requested(const std::string& run_dir) {
@@ -344,7 +356,7 @@ int run_monitored(MonitorRequest request) {
     network.emplace(network::NetworkRequest{
       .container_id = config.id,
       .mode = config.network_mode,
-      .ports = network::parse_publish_all(config.publish),
+      .ports = published_ports(config),
       .run_dir = run_dir,
       .user_namespace = spec.identity.mode != IdentityMode::Root,
       .plan = plan,

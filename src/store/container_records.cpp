@@ -225,6 +225,7 @@ json::Value ContainerState::to_json() const {
   v.set("restart_count", restart_count);
   v.set("oom_killed", oom_killed);
   v.set("network_helper", network_helper);
+  v.set("published_ports", json::Value::strings(published_ports));
   return v;
 }
 
@@ -246,6 +247,9 @@ ContainerState ContainerState::from_json(const json::Value& doc) {
   s.restart_count = static_cast<int>(doc.int_or("restart_count"));
   s.oom_killed = doc.bool_or("oom_killed");
   s.network_helper = doc.string_or("network_helper");
+  if (const json::Value* ports = doc.find("published_ports"); ports && ports->is_array())
+    for (const auto& port : ports->as_array())
+      if (port.is_string()) s.published_ports.push_back(port.as_string());
   return s;
 }
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env bats
 # port, the PORTS column and PortBindings: the -p grammar as Docker parses
-# it. (Forwarding itself belongs to the networking work; until then create
-# warns that nothing forwards, and these show what is recorded.)
+# it, and the ports a start bound (forwarding itself: 460-ports.bats).
 
 load helpers
 
@@ -14,7 +13,8 @@ setup() {
     run_kayak run -d --name pw -p 8001:80 -p 127.0.0.1:9000-9001:90-91/udp -p 53 --expose 443 \
         "$BUSYBOX_REF" sleep 1000
     run_kayak port pw
-    assert "${lines[*]}" == "80/tcp -> 0.0.0.0:8001 90/udp -> 127.0.0.1:9000 91/udp -> 127.0.0.1:9001"
+    assert "${lines[*]}" =~ "^80/tcp -> 0.0.0.0:8001 90/udp -> 127.0.0.1:9000 91/udp -> 127.0.0.1:9001 53/tcp -> 0.0.0.0:[0-9]+$"
+    local chosen=${lines[3]##*:}
     run_kayak container port pw 80
     assert "0.0.0.0:8001"
     run_kayak port pw 91/udp
@@ -23,9 +23,9 @@ setup() {
     assert "$stderr" == "Error: No public port '81/tcp' published for pw"
     run_kayak_split 125 port pw 90
     assert "$stderr" == "Error: No public port '90/tcp' published for pw"
-    # Docker's PORTS column: ranges grouped, a port still to be chosen, exposed-only ports.
+    # Docker's PORTS column: ranges grouped, the chosen port, exposed-only ports.
     run_kayak ps --format '{{.Ports}}'
-    assert "0.0.0.0:8001->80/tcp, 127.0.0.1:9000-9001->90-91/udp, 0.0.0.0:->53/tcp, 443/tcp"
+    assert "0.0.0.0:8001->80/tcp, 127.0.0.1:9000-9001->90-91/udp, 0.0.0.0:$chosen->53/tcp, 443/tcp"
     run_kayak inspect -f '{{json .HostConfig.PortBindings}}' pw
     assert '{"80/tcp":[{"HostIp":"","HostPort":"8001"}],"90/udp":[{"HostIp":"127.0.0.1","HostPort":"9000"}],"91/udp":[{"HostIp":"127.0.0.1","HostPort":"9001"}],"53/tcp":[{"HostIp":"","HostPort":""}]}'
     # A stopped container has no port mappings.

@@ -46,6 +46,8 @@ public:
   void detach();
   // "pasta", "slirp4netns", or "" when no helper runs.
   std::string helper_name() const;
+  // What this start publishes, host ports chosen.
+  const std::vector<PortBinding>& ports() const { return request_.ports; }
 
 private:
   NetworkRequest request_;

@@ -148,6 +148,9 @@ struct ContainerState {
   // The user-mode network helper of the last start ("pasta",
   // "slirp4netns"); "" none (loopback only, or a mode without one).
   std::string network_helper;
+  // The ports this start publishes, host ports as chosen, in -p syntax
+  // ("127.0.0.1:8001:80/tcp"); what port, ps and inspect show.
+  std::vector<std::string> published_ports;
 
   json::Value to_json() const;
   static ContainerState from_json(const json::Value& doc);

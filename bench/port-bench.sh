@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Published ports, kayak vs podman (when installed) in the same run:
+#   req/s   HTTP requests per second through -p HOST:80 to the nginx image of
+#           shared/images/debian-apps (wrk when installed, else a bounded
+#           loop of curl processes, which mostly measures curl's start-up)
+#   MB/s    a 1 GB transfer from a container through -p, against the same
+#           transfer over plain loopback on the host (no container)
+# Goals (issue 5): req/s >= 2x podman's; throughput within 20% of plain
+# loopback. Only 127.0.0.1 is contacted.
+#
+# podman runs with runc, cgroupfs, no events and explicit ulimits (its
+# defaults do not start on this machine's limits).
+#
+# Usage: bench/port-bench.sh [SECONDS]   (default 5 per wrk run; KAYAK_BINARY, KAYAK_TEST_IMAGES)
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+seconds=${1:-5}
+kayak=${KAYAK_BINARY:-$repo/build/kayak}
+images=$(realpath "${KAYAK_TEST_IMAGES:-$repo/../shared/images}")
+[ -x "$kayak" ] || { echo "bench: $kayak not built (meson setup build && ninja -C build)" >&2; exit 1; }
+gigabyte=1000000000
+
+work=$(mktemp -d /var/tmp/kayak-bench.XXXXXX)
+k() { "$kayak" --root "$work/k-root" --runroot "$work/k-run" "$@"; }
+have_podman=0
+if command -v podman >/dev/null && command -v runc >/dev/null; then
+    have_podman=1
+    p() {
+        podman --root "$work/p-root" --runroot "$work/p-run" --storage-driver overlay \
+            --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
+    }
+fi
+ulimits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+server_pid=
+cleanup() {
+    [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null
+    k rm -f --all >/dev/null 2>&1 || true
+    ((have_podman)) && { p rm -f --all >/dev/null 2>&1 || true; }
+    rm -rf "$work" 2>/dev/null || { unshare --map-root-user --map-auto rm -rf "$work" 2>/dev/null || true; }
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'; }
+
+wait_http() {
+    local i
+    for i in $(seq 200); do
+        curl --noproxy '*' -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/" && return 0
+        sleep 0.1
+    done
+    echo "bench: nothing answers on port $1" >&2
+    return 1
+}
+
+# req_per_s PORT: requests per second against http://127.0.0.1:PORT/.
+req_per_s() {
+    if command -v wrk >/dev/null; then
+        wrk -t2 -c32 -d"${seconds}s" "http://127.0.0.1:$1/" | awk '/^Requests\/sec:/ {printf "%d\n", $2}'
+    else
+        local n=300 start end
+        start=$(date +%s%N)
+        for _ in $(seq $n); do curl --noproxy '*' -fs -o /dev/null "http://127.0.0.1:$1/"; done
+        end=$(date +%s%N)
+        echo $((n * 1000000000 / (end - start)))
+    fi
+}
+
+# mb_per_s PORT: MB/s of reading to the end of a connection to PORT.
+mb_per_s() {
+    python3 - "$1" <<'PY'
+import socket, sys, time
+for attempt in range(100):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+        break
+    except OSError:
+        time.sleep(0.1)
+start = time.monotonic()
+total = 0
+buf = bytearray(1 << 20)
+while True:
+    n = s.recv_into(buf)
+    if not n:
+        break
+    total += n
+elapsed = time.monotonic() - start
+print(int(total / elapsed / 1e6) if total else 0)
+PY
+}
+
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'n/a')" "$1" "$2"; }
+
+image=localhost/debian-apps:nginx-latest
+k pull -q "oci:$images/debian-apps:nginx-latest" >/dev/null
+((have_podman)) && p pull -q "oci:$images/debian-apps:nginx-latest" >/dev/null
+
+# ---- requests per second through -p
+kport=$(free_port)
+k run -d --name bench-web -p "$kport:80" "$image" >/dev/null
+wait_http "$kport"
+k_rps=$(req_per_s "$kport")
+k rm -f bench-web >/dev/null
+p_rps=
+if ((have_podman)); then
+    pport=$(free_port)
+    p run -d --name bench-web "${ulimits[@]}" -p "$pport:80" "$image" >/dev/null
+    wait_http "$pport"
+    p_rps=$(req_per_s "$pport")
+    p rm -f bench-web >/dev/null
+fi
+
+# ---- 1 GB through -p vs plain loopback (a host server sending zeros).
+lport=$(free_port)
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+c, _ = s.accept()
+chunk = bytes(1 << 20); left = int(sys.argv[2])
+while left > 0:
+    n = c.send(chunk[:min(len(chunk), left)]); left -= n
+c.close()' "$lport" "$gigabyte" &
+server_pid=$!
+loop_mbs=$(mb_per_s "$lport")
+wait "$server_pid" 2>/dev/null || true
+server_pid=
+
+# The container's side: busybox nc hands the connection to head, which
+# sends 1 GB of zeros and ends it.
+bulk_image=kayak/busybox:latest
+KAYAK_ROOT=$work/k-root KAYAK_RUNROOT=$work/k-run "$repo/contrib/busybox-image.sh" --kayak "$kayak" >/dev/null
+bulk=(sh -c "nc -l -p 9000 -e head -c $gigabyte /dev/zero")
+kport=$(free_port)
+k run -d --name bench-bulk --network none -p "$kport:9000" "$bulk_image" "${bulk[@]}" >/dev/null
+k_mbs=$(mb_per_s "$kport")
+k rm -f bench-bulk >/dev/null
+p_mbs=
+if ((have_podman)); then
+    k save "$bulk_image" | p load -q >/dev/null
+    pport=$(free_port)
+    p run -d --name bench-bulk "${ulimits[@]}" -p "$pport:9000" "$bulk_image" "${bulk[@]}" >/dev/null
+    p_mbs=$(mb_per_s "$pport")
+    p rm -f bench-bulk >/dev/null
+fi
+
+echo "port-bench ($(command -v wrk >/dev/null && echo "wrk ${seconds}s, 32 connections" || echo "curl loop"))"
+printf '%-22s %10s %10s %8s\n' "" kayak podman ratio
+printf '%-22s %10s %10s %8s\n' "req/s through -p" "$k_rps" "${p_rps:--}" "$([[ -n $p_rps ]] && ratio "$k_rps" "$p_rps" || echo -)"
+printf '%-22s %10s %10s %8s\n' "MB/s 1 GB through -p" "$k_mbs" "${p_mbs:--}" "$([[ -n $p_mbs ]] && ratio "$k_mbs" "$p_mbs" || echo -)"
+printf '%-22s %10s\n' "MB/s 1 GB loopback" "$loop_mbs"
+echo "throughput through -p / plain loopback: $(ratio "$k_mbs" "$loop_mbs") (goal >= 0.80)"
+[[ -n $p_rps ]] && echo "req/s kayak / podman: $(ratio "$k_rps" "$p_rps") (goal >= 2.00)"
+exit 0

@@ -1,0 +1,238 @@
+#!/usr/bin/env bats
+# Published ports through kayak's own forwarder: -p HOST:CTR, chosen ports,
+# ranges, -P with EXPOSE, UDP, errors before anything is created, the port
+# freed with the container, large transfers both ways and half-close. Only
+# 127.0.0.1 is contacted. (The default network has no user-mode helper yet,
+# so the forwarder serves every -p; `--network none` says so explicitly
+# where the helper would otherwise take over.)
+
+load helpers
+
+PORTS_DIR=$BATS_TEST_DIRNAME/ports
+
+setup() {
+    basic_setup
+    make_busybox_image
+    HELD_PIDS=()
+}
+
+teardown() {
+    local pid
+    for pid in "${HELD_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    kayak rm -f -a >/dev/null 2>&1 || true
+    basic_teardown
+}
+
+client() { python3 "$PORTS_DIR/client.py" "$@"; }
+
+# free_port: a port of 0.0.0.0 nobody uses right now, TCP and UDP.
+free_port() {
+    python3 -c 'import socket
+while True:
+    s = socket.socket(); s.bind(("0.0.0.0", 0)); port = s.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("0.0.0.0", port)); break
+    except OSError:
+        pass
+print(port)'
+}
+
+# hold_port PORT: a host process listens on PORT until the test ends.
+hold_port() {
+    client hold "$1" > "$TEST_DIR/hold-$1" &
+    HELD_PIDS+=($!)
+    local i
+    for i in $(seq 50); do
+        grep -q listening "$TEST_DIR/hold-$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "could not hold port $1"
+}
+
+# fetch URL: the body of URL, retried for up to 10 s while the server starts.
+fetch() {
+    local i
+    for i in $(seq 100); do
+        if output=$(curl --noproxy '*' -fsS --max-time 5 "$1" 2>/dev/null); then
+            return 0
+        fi
+        sleep 0.1
+    done
+    die "no answer from $1"
+}
+
+# make_httpd_image: myimg/httpd:ports serves "<h1>hello from kayak</h1>"
+# on port 80 (busybox httpd), and EXPOSEs it.
+make_httpd_image() {
+    run_kayak run --name page "$BUSYBOX_REF" sh -c \
+        'mkdir -p /var/www && echo "<h1>hello from kayak</h1>" > /var/www/index.html'
+    run_kayak commit -c 'CMD ["httpd", "-f", "-p", "80", "-h", "/var/www/"]' -c 'EXPOSE 80' page myimg/httpd:ports
+    run_kayak rm page
+}
+
+@test "ports: the tutorial's nginx on -p 8001:80 serves the host, and logs shows the request" {
+    skip_if_no_subuid "nginx's workers switch to www-data (uid 33), which needs a subuid range"
+    local port
+    port=$(free_port)
+    run_kayak pull "oci:$(fixture debian-apps):nginx-latest"
+    run_kayak run --name web1 -p "$port:80" -d localhost/debian-apps:nginx-latest
+    fetch "http://127.0.0.1:$port/"
+    assert "$output" =~ "Welcome to nginx"
+    run_kayak logs web1
+    assert "$output" =~ '"GET / HTTP/1.1" 200 [0-9]+ "-" "curl/'
+    run_kayak port web1
+    assert "80/tcp -> 0.0.0.0:$port"
+    run_kayak ps --format '{{.Ports}}'
+    assert "0.0.0.0:$port->80/tcp"
+}
+
+@test "ports: a committed busybox httpd on -p HOST:80; the port is free again after stop and after rm -f" {
+    make_httpd_image
+    local port
+    port=$(free_port)
+    run_kayak run -d --name web2 --network none -p "$port:80" myimg/httpd:ports
+    fetch "http://127.0.0.1:$port/"
+    assert "<h1>hello from kayak</h1>"
+    # Many requests at once, each on its own connection.
+    local i
+    for i in $(seq 20); do
+        curl --noproxy '*' -fsS --max-time 10 "http://127.0.0.1:$port/" > "$TEST_DIR/par-$i" &
+    done
+    wait
+    for i in $(seq 20); do assert "$(cat "$TEST_DIR/par-$i")" == "<h1>hello from kayak</h1>"; done
+
+    run_kayak stop -t 1 web2
+    # At once: a server could listen there now, and nothing answers.
+    client bindable "$port" || die "port $port still taken after stop"
+    run curl --noproxy '*' -fsS --max-time 2 "http://127.0.0.1:$port/"
+    assert "$status" -ne 0
+    # start again binds the same port.
+    run_kayak start web2
+    fetch "http://127.0.0.1:$port/"
+    assert "<h1>hello from kayak</h1>"
+    run_kayak rm -f web2
+    client bindable "$port" || die "port $port still taken after rm -f"
+    # And a new container can publish it right away.
+    run_kayak run -d --name web3 -p "$port:80" myimg/httpd:ports
+    fetch "http://127.0.0.1:$port/"
+    assert "<h1>hello from kayak</h1>"
+}
+
+@test "ports: -P publishes EXPOSEd ports on free host ports; -p CTR and IP::CTR choose one" {
+    make_httpd_image
+    run_kayak run -d --name pall -P myimg/httpd:ports
+    run_kayak port pall 80
+    assert "$output" =~ ^0\.0\.0\.0:[0-9]+$
+    local port=${output##*:}
+    fetch "http://127.0.0.1:$port/"
+    assert "<h1>hello from kayak</h1>"
+    run_kayak inspect -f '{{json .NetworkSettings.Ports}}' pall
+    assert "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$port\"}]}"
+    run_kayak ps --format '{{.Ports}}'
+    assert "0.0.0.0:$port->80/tcp"
+
+    run_kayak run -d --name pone -p 127.0.0.1::80 myimg/httpd:ports
+    run_kayak port pone 80
+    assert "$output" =~ ^127\.0\.0\.1:[0-9]+$
+    fetch "http://${output}/"
+    assert "<h1>hello from kayak</h1>"
+    run_kayak run -d --name ptwo -p 80 myimg/httpd:ports
+    run_kayak port ptwo 80
+    fetch "http://127.0.0.1:${output##*:}/"
+    assert "<h1>hello from kayak</h1>"
+}
+
+@test "ports: a host range gives its first free port; pairwise ranges map port by port" {
+    make_httpd_image
+    local first
+    first=$(free_port)
+    while ! client bindable $((first + 1)) 2>/dev/null || ! client bindable $((first + 2)) 2>/dev/null; do
+        first=$(free_port)
+    done
+    hold_port "$first"
+    run_kayak run -d --name ranged -p "$first-$((first + 2)):80" myimg/httpd:ports
+    run_kayak port ranged 80
+    assert "0.0.0.0:$((first + 1))"
+    fetch "http://127.0.0.1:$((first + 1))/"
+    assert "<h1>hello from kayak</h1>"
+
+    local p
+    p=$(free_port)
+    run_kayak run -d --name pairs -p "$p-$((p + 1)):80-81" myimg/httpd:ports \
+        sh -c 'httpd -p 80 -h /var/www && httpd -f -p 81 -h /var/www'
+    run_kayak port pairs
+    assert "${lines[*]}" == "80/tcp -> 0.0.0.0:$p 81/tcp -> 0.0.0.0:$((p + 1))"
+    run_kayak ps --filter name=pairs --format '{{.Ports}}'
+    assert "0.0.0.0:$p-$((p + 1))->80-81/tcp"
+    fetch "http://127.0.0.1:$((p + 1))/"
+    assert "<h1>hello from kayak</h1>"
+}
+
+@test "ports: UDP through -p HOST:CTR/udp" {
+    command -v gcc >/dev/null || skip "needs gcc to build the static UDP echo server"
+    mkdir -p "$TEST_DIR/bin"
+    gcc -static -O2 -o "$TEST_DIR/bin/udp_echo" "$PORTS_DIR/udp_echo.c" || skip "no static libc to build the UDP echo server"
+    chmod 755 "$TEST_DIR" "$TEST_DIR/bin"
+    local port
+    port=$(free_port)
+    run_kayak run -d --name udp --network none -p "127.0.0.1:$port:5353/udp" -v "$TEST_DIR/bin:/opt/bin:ro" \
+        "$BUSYBOX_REF" /opt/bin/udp_echo 5353
+    run client udp "$port" "hello over udp"
+    assert "$status" -eq 0
+    assert "$output" == "echo:hello over udp"
+    run client udp "$port" "second datagram"
+    assert "$output" == "echo:second datagram"
+    run_kayak port udp
+    assert "5353/udp -> 127.0.0.1:$port"
+}
+
+@test "ports: a host port in use and a privileged port are errors, and nothing is created" {
+    local port
+    port=$(free_port)
+    hold_port "$port"
+    run_kayak_split 125 create --name taken -p "$port:80" "$BUSYBOX_REF"
+    assert "$stderr" == "Error: bind 0.0.0.0:$port: address already in use"
+    run_kayak_split 125 run -d --name taken2 -p "$port:80" "$BUSYBOX_REF" sleep 100
+    assert "$stderr" == "Error: bind 0.0.0.0:$port: address already in use"
+    run_kayak ps -a -q
+    assert ""
+    if [[ -n $IS_ROOTLESS ]]; then
+        local limit
+        limit=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+        ((limit > 80)) || skip "net.ipv4.ip_unprivileged_port_start is $limit: port 80 is not privileged here"
+        run_kayak_split 125 create --name low -p 80:80 "$BUSYBOX_REF"
+        assert "$stderr" =~ "net.ipv4.ip_unprivileged_port_start \($limit\)"
+        assert "$stderr" =~ "port 80 "
+        run_kayak ps -a -q
+        assert ""
+    fi
+}
+
+@test "ports: 100 MB each way arrive intact; the client's half-close still gets the reply" {
+    local up down
+    up=$(free_port)
+    down=$(free_port)
+    run_kayak run -d --name bulk --network none -p "$up:9000" -p "$down:9001" "$BUSYBOX_REF" sh -c \
+        'head -c 100000000 /dev/urandom > /tmp/blob && sha256sum /tmp/blob > /tmp/blob.sum &&
+         nc -ll -p 9001 -e cat /tmp/blob & nc -ll -p 9000 -e sha256sum'
+    # Upload: the server hashes until our end of stream, then answers.
+    local i
+    for i in $(seq 100); do
+        run client upload "$up" 100000000
+        [[ $status -eq 0 && $output != *"<empty>"* ]] && break
+        sleep 0.2
+    done
+    assert "$status" -eq 0
+    local sent=${output%% *} received=${output##* }
+    assert "$received" == "$sent"
+    # Download: what arrives is the container's file, byte for byte.
+    for i in $(seq 100); do
+        kayak exec bulk test -s /tmp/blob.sum && break
+        sleep 0.2
+    done
+    run_kayak exec bulk cat /tmp/blob.sum
+    local expected=${output%% *}
+    run client download "$down"
+    assert "$output" == "$expected 100000000"
+}

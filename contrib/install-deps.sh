@@ -6,22 +6,25 @@
 #   contrib/install-deps.sh          build and runtime dependencies
 #   contrib/install-deps.sh --test   also interop, registry and benchmark
 #                                    tools (skopeo, podman, hyperfine,
+#                                    zsh and fish for the completion tests,
 #                                    docker-registry, htpasswd, openssl, curl)
 set -euo pipefail
 
 build_deps=(meson ninja-build g++ pkg-config
             libseccomp-dev libcap-dev libyajl-dev libarchive-dev
             libcurl4-openssl-dev libfmt-dev doctest-dev libssl-dev
-            libtomlplusplus-dev)
+            libtomlplusplus-dev go-md2man)
 # busybox-static makes the default image; python3 builds hostile tars in the
 # system tests; util-linux gives runuser and script; passwd gives useradd.
+# go-md2man converts the man pages (skip with meson -Dman=false).
 # libcurl4 is loaded at run time by the commands that talk to registries.
 runtime_deps=(uidmap busybox-static fuse-overlayfs
               tar gzip zstd xz-utils bzip2 libcurl4)
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
-test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl)
-extra_deps=(skopeo podman hyperfine)
+# man-db renders the converted man pages in the man-rendering test.
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db)
+extra_deps=(skopeo podman hyperfine zsh fish)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

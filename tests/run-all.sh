@@ -227,6 +227,7 @@ stage_for_users() {
     cp "$kayak_bin" "$stage/bin/kayak"
     cp -r tests/system "$stage/system"
     cp contrib/busybox-image.sh "$stage/contrib/"
+    cp -r contrib/systemd "$stage/contrib/"
     if [[ -d $images ]]; then
         cp -r --no-preserve=mode,ownership "$images" "$stage/images"
     else

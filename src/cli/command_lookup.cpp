@@ -1,6 +1,8 @@
 // Lookups over a command table.
 #include "kayak/cli/command_table.hpp"
 
+#include <algorithm>
+
 namespace kayak::cli {
 
 const Command* find_command(CommandTable table, std::string_view path) {
@@ -39,6 +41,15 @@ bool has_visible_flags(const Command& command) {
     if (!flag.hidden) return true;
   }
   return false;
+}
+
+}  // namespace kayak::cli
+
+namespace kayak::cli {
+
+Complete arg_completion(const Command& command, size_t index) {
+  if (command.arg_complete.empty()) return Complete::None;
+  return command.arg_complete[std::min(index, command.arg_complete.size() - 1)];
 }
 
 }  // namespace kayak::cli

@@ -13,8 +13,9 @@ const std::vector<Command>& commands() {
     std::vector<Command> joined;
     for (auto part : {rows::container_commands, rows::run_commands, rows::commit_commands, rows::process_commands,
                       rows::exec_commands,
-                      rows::image_commands, rows::registry_commands, rows::search_commands, rows::push_commands,
-                      rows::system_commands, rows::volume_commands}) {
+                      rows::image_commands, rows::registry_commands, rows::search_commands, rows::push_commands, rows::generate_commands,
+                      rows::system_commands, rows::volume_commands,
+                      rows::completion_commands}) {
       for (auto& row : part()) joined.push_back(std::move(row));
     }
     return joined;
@@ -29,9 +30,11 @@ const std::vector<Flag> globals = {
    .default_value = "warn",
    .choices = {"debug", "info", "warn", "error", "fatal", "panic"}},
   {.name = "root", .type = FlagType::String,
-   .description = "Path to the image and container store (env KAYAK_ROOT)"},
+   .description = "Path to the image and container store (env KAYAK_ROOT)",
+   .complete = Complete::Directories},
   {.name = "runroot", .type = FlagType::String,
-   .description = "Path to the runtime state directory (env KAYAK_RUNROOT)"},
+   .description = "Path to the runtime state directory (env KAYAK_RUNROOT)",
+   .complete = Complete::Directories},
   {.name = "version", .shorthand = 'v', .description = "Print version information and quit"},
 };
 

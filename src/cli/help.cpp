@@ -96,6 +96,11 @@ std::string command_help(const Command& command, std::string_view invoked_path) 
     out += fmt::format("\nAliases:\n  {}\n", str::join(names, ", "));
   }
   if (has_visible_flags(command)) out += fmt::format("\nOptions:\n{}", flag_usages(command.flags));
+  // Help stays short; the page (named after the canonical name, man/) has
+  // the detail. Hidden commands have no page.
+  if (!command.hidden) {
+    out += fmt::format("\nSee {}-{}(1) for details.\n", program, str::replace_all(command.names.front(), " ", "-"));
+  }
   return out;
 }
 

@@ -10,10 +10,10 @@ std::vector<Flag> run_create_flags() {
     {.name = "add-host", .type = FlagType::StringList, .description = "Add a custom host-to-IP mapping (host:ip)",
      .value_name = "list"},
     {.name = "authfile", .type = FlagType::String,
-     .description = "Path of the authentication file for pulling. Use REGISTRY_AUTH_FILE environment variable to override"},
+     .description = "Path of the authentication file for pulling. Use REGISTRY_AUTH_FILE environment variable to override", .complete = Complete::Files},
     {.name = "cap-add", .type = FlagType::StringList, .description = "Add Linux capabilities", .value_name = "list"},
     {.name = "cap-drop", .type = FlagType::StringList, .description = "Drop Linux capabilities", .value_name = "list"},
-    {.name = "cidfile", .type = FlagType::String, .description = "Write the container ID to the file"},
+    {.name = "cidfile", .type = FlagType::String, .description = "Write the container ID to the file", .complete = Complete::Files},
     {.name = "cpus", .type = FlagType::String, .description = "Number of CPUs", .value_name = "decimal"},
     {.name = "dns", .type = FlagType::StringList, .description = "Set custom DNS servers", .value_name = "list"},
     {.name = "dns-option", .type = FlagType::StringList, .description = "Set DNS options", .value_name = "list"},
@@ -23,7 +23,7 @@ std::vector<Flag> run_create_flags() {
     {.name = "env", .shorthand = 'e', .type = FlagType::StringList, .description = "Set environment variables",
      .value_name = "list"},
     {.name = "env-file", .type = FlagType::StringList, .description = "Read in a file of environment variables",
-     .value_name = "list"},
+     .value_name = "list", .complete = Complete::Files},
     {.name = "expose", .type = FlagType::StringList, .description = "Expose a port or a range of ports",
      .value_name = "list"},
     {.name = "hostname", .shorthand = 'h', .type = FlagType::String, .description = "Container host name"},
@@ -37,9 +37,9 @@ std::vector<Flag> run_create_flags() {
      .value_name = "mount"},
     {.name = "name", .type = FlagType::String, .description = "Assign a name to the container"},
     {.name = "net", .type = FlagType::String, .description = "Connect a container to a network", .value_name = "network",
-     .hidden = true},
+     .hidden = true, .complete = Complete::Networks},
     {.name = "network", .type = FlagType::String,
-     .description = "Connect a container to a network (none, host, private, container:NAME, ns:PATH)"},
+     .description = "Connect a container to a network (none, host, private, container:NAME, ns:PATH)", .complete = Complete::Networks},
     {.name = "pids-limit", .type = FlagType::String, .description = "Tune container pids limit (set -1 for unlimited)",
      .value_name = "int"},
     {.name = "platform", .type = FlagType::String, .description = "Set platform if server is multi-platform capable"},
@@ -54,12 +54,16 @@ std::vector<Flag> run_create_flags() {
     {.name = "read-only-tmpfs",
      .description = "When running --read-only containers, mount read-write tmpfs on /dev, /dev/shm, /run, /tmp, and /var/tmp",
      .default_value = "true"},
+    {.name = "pidfile", .type = FlagType::String, .description = "Write the container process ID to the file"},
     {.name = "replace", .description = "If a container with the same name exists, replace it"},
     {.name = "restart", .type = FlagType::String, .description = "Restart policy to apply when a container exits",
      .default_value = "no"},
     {.name = "rm", .description = "Automatically remove the container and its associated anonymous volumes when it exits"},
+    {.name = "sdnotify", .type = FlagType::String,
+     .description = "Control sd-notify behavior (conmon: ready once started; container: the container notifies)",
+     .default_value = "conmon", .choices = {"conmon", "container", "ignore"}},
     {.name = "security-opt", .type = FlagType::StringList, .description = "Security Options", .value_name = "list"},
-    {.name = "stop-signal", .type = FlagType::String, .description = "Signal to stop the container"},
+    {.name = "stop-signal", .type = FlagType::String, .description = "Signal to stop the container", .complete = Complete::Signals},
     {.name = "stop-timeout", .type = FlagType::String, .description = "Timeout (in seconds) to stop a container",
      .value_name = "int"},
     {.name = "tls-verify", .description = "Require HTTPS and verify certificates when pulling from registries",
@@ -126,6 +130,8 @@ commands::CreateOptions create_options_from(const Invocation& inv) {
   o.cpus = inv.value_or("cpus", "");
   o.cidfile = inv.value_or("cidfile", "");
   o.replace = inv.flag("replace");
+  o.pidfile = inv.value_or("pidfile", "");
+  if (inv.is_set("sdnotify")) o.sdnotify = inv.value_or("sdnotify", "");
   o.pull = inv.value_or("pull", "missing");
   o.pull_quiet = inv.flag("quiet");
   o.platform = inv.value_or("platform", "");

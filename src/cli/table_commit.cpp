@@ -25,6 +25,7 @@ std::vector<Command> commit_commands() {
         {.name = "pause", .shorthand = 'p', .description = "Pause container during commit",
          .default_value = "true"},
       },
+      .arg_complete = {Complete::Containers, Complete::None},
     },
     {
       .names = {"container diff", "diff"},
@@ -36,6 +37,7 @@ std::vector<Command> commit_commands() {
         {.name = "format", .type = FlagType::String, .description = "Change the output format (json)",
          .choices = {"json"}},
       },
+      .arg_complete = {Complete::Containers},
     },
     {
       .names = {"container export", "export"},
@@ -45,8 +47,9 @@ std::vector<Command> commit_commands() {
       .args = exactly(1),
       .flags = {
         {.name = "output", .shorthand = 'o', .type = FlagType::String,
-         .description = "Write to a file, instead of STDOUT"},
+         .description = "Write to a file, instead of STDOUT", .complete = Complete::Files},
       },
+      .arg_complete = {Complete::Containers},
     },
     {
       .names = {"container cp", "cp"},
@@ -61,6 +64,7 @@ std::vector<Command> commit_commands() {
       .description = "Use '-' as the source to read a tar archive from stdin and extract it to a directory\n"
                      "destination in a container. Use '-' as the destination to stream a tar archive of a\n"
                      "container source to stdout.",
+      .arg_complete = {Complete::Files},
     },
   };
 }

@@ -24,6 +24,7 @@ std::vector<Command> container_commands() {
       .args = at_least(1),
       .flags = run_create_flags(),
       .flags_before_args_only = true,
+      .arg_complete = {Complete::Images, Complete::None},
     },
     {
       .names = {"container ls", "container list", "container ps", "ps"},
@@ -57,6 +58,7 @@ std::vector<Command> container_commands() {
         format_json_flag(),
         {.name = "size", .shorthand = 's', .description = "Display total file sizes"},
       },
+      .arg_complete = {Complete::Containers},
     },
     {
       .names = {"container rm", "container remove", "rm"},
@@ -66,9 +68,13 @@ std::vector<Command> container_commands() {
       .args = any_args(),  // --all takes none; the handler checks the combination
       .flags = {
         {.name = "all", .shorthand = 'a', .description = "Remove all containers"},
+        {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
+         .value_name = "stringArray"},
         {.name = "force", .shorthand = 'f', .description = "Force the removal of a running container (uses SIGKILL)"},
+        {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "volumes", .shorthand = 'v', .description = "Remove anonymous volumes associated with the container"},
       },
+      .arg_complete = {Complete::Containers},
     },
     {
       .names = {"container rename", "rename"},
@@ -76,6 +82,7 @@ std::vector<Command> container_commands() {
       .summary = "Rename a container",
       .handler = handle_container_rename,
       .args = exactly(2),
+      .arg_complete = {Complete::Containers, Complete::None},
     },
     {
       .names = {"container port", "port"},
@@ -83,6 +90,7 @@ std::vector<Command> container_commands() {
       .summary = "List port mappings or a specific mapping for the container",
       .handler = handle_container_port,
       .args = between(1, 2),
+      .arg_complete = {Complete::RunningContainers, Complete::None},
     },
     {
       .names = {"container kill", "kill"},
@@ -92,21 +100,26 @@ std::vector<Command> container_commands() {
       .args = at_least(1),
       .flags = {
         {.name = "signal", .shorthand = 's', .type = FlagType::String, .description = "Signal to send to the container",
-         .default_value = "KILL", .value_name = "string"},
+         .default_value = "KILL", .value_name = "string", .complete = Complete::Signals},
       },
+      .arg_complete = {Complete::RunningContainers},
     },
     {
       .names = {"container stop", "stop"},
       .usage = "CONTAINER [CONTAINER...]",
       .summary = "Stop one or more running containers",
       .handler = handle_container_stop,
-      .args = at_least(1),
+      .args = any_args(),  // or --cidfile
       .flags = {
+        {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
+         .value_name = "stringArray"},
+        {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "signal", .shorthand = 's', .type = FlagType::String,
-         .description = "Signal to send to the container (default: the container's StopSignal)"},
+         .description = "Signal to send to the container (default: the container's StopSignal)", .complete = Complete::Signals},
         {.name = "time", .shorthand = 't', .type = FlagType::String,
          .description = "Seconds to wait before killing the container", .value_name = "int"},
       },
+      .arg_complete = {Complete::RunningContainers},
     },
     {
       .names = {"container wait", "wait"},
@@ -114,6 +127,7 @@ std::vector<Command> container_commands() {
       .summary = "Block until one or more containers stop, then print their exit codes",
       .handler = handle_container_wait,
       .args = at_least(1),
+      .arg_complete = {Complete::Containers},
     },
   };
 }

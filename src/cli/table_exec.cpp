@@ -19,7 +19,7 @@ std::vector<Command> exec_commands() {
         {.name = "env", .shorthand = 'e', .type = FlagType::StringList, .description = "Set environment variables",
          .value_name = "list"},
         {.name = "env-file", .type = FlagType::StringList, .description = "Read in a file of environment variables",
-         .value_name = "list"},
+         .value_name = "list", .complete = Complete::Files},
         {.name = "interactive", .shorthand = 'i', .description = "Keep STDIN open even if not attached"},
         {.name = "privileged", .description = "Give extended privileges to the command"},
         {.name = "tty", .shorthand = 't', .description = "Allocate a pseudo-TTY"},
@@ -30,6 +30,7 @@ std::vector<Command> exec_commands() {
       },
       // Everything after the container is the command, with its own flags.
       .flags_before_args_only = true,
+      .arg_complete = {Complete::RunningContainers, Complete::None},
     },
   };
 }

@@ -12,6 +12,7 @@ Flag format_table_flag() {
                    "'table TEMPLATE':   Print output in table format using the given Go template\n"
                    "'json':             Print in JSON format\n"
                    "'TEMPLATE':         Print output using the given Go template",
+    .complete = Complete::FormatFields,
   };
 }
 Flag format_json_flag() {
@@ -20,6 +21,7 @@ Flag format_json_flag() {
     .description = "Format output using a custom template:\n"
                    "'json':             Print in JSON format\n"
                    "'TEMPLATE':         Print output using the given Go template",
+    .complete = Complete::FormatFields,
   };
 }
 

@@ -32,6 +32,7 @@ std::vector<Command> image_commands() {
         {.name = "no-trunc", .description = "Don't truncate output"},
         {.name = "quiet", .shorthand = 'q', .description = "Only show image IDs"},
       },
+      .arg_complete = {Complete::Images, Complete::None},
     },
     {
       .names = {"image rm", "image remove", "rmi"},
@@ -43,6 +44,7 @@ std::vector<Command> image_commands() {
         {.name = "all", .shorthand = 'a', .description = "Remove all images"},
         {.name = "force", .shorthand = 'f', .description = "Force removal of the image"},
       },
+      .arg_complete = {Complete::Images},
     },
     {
       .names = {"image tag", "tag"},
@@ -50,6 +52,7 @@ std::vector<Command> image_commands() {
       .summary = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
       .handler = handle_image_tag,
       .args = at_least(2),
+      .arg_complete = {Complete::Images, Complete::None},
     },
     {
       .names = {"image inspect"},
@@ -58,6 +61,7 @@ std::vector<Command> image_commands() {
       .handler = handle_image_inspect,
       .args = at_least(1),
       .flags = {format_json_flag()},
+      .arg_complete = {Complete::Images},
     },
     {
       .names = {"inspect"},
@@ -72,6 +76,7 @@ std::vector<Command> image_commands() {
          .description = "Return JSON for specified type",
          .choices = {"all", "container", "image"}},
       },
+      .arg_complete = {Complete::ContainersAndImages},
     },
     {
       .names = {"image save", "save"},
@@ -85,9 +90,10 @@ std::vector<Command> image_commands() {
          .default_value = "docker-archive",
          .choices = {"docker-archive", "oci-archive"}},
         {.name = "output", .shorthand = 'o', .type = FlagType::String,
-         .description = "Write to a file, instead of STDOUT"},
+         .description = "Write to a file, instead of STDOUT", .complete = Complete::Files},
         {.name = "quiet", .shorthand = 'q', .description = "Suppress the output"},
       },
+      .arg_complete = {Complete::Images},
     },
     {
       .names = {"image load", "load"},
@@ -97,7 +103,7 @@ std::vector<Command> image_commands() {
       .args = no_args(),
       .flags = {
         {.name = "input", .shorthand = 'i', .type = FlagType::String,
-         .description = "Read from tar archive file, instead of STDIN"},
+         .description = "Read from tar archive file, instead of STDIN", .complete = Complete::Files},
         {.name = "quiet", .shorthand = 'q', .description = "Suppress the load output"},
       },
       .description = "Reads docker-archive (Docker and Podman layouts), OCI layout and\n"
@@ -117,6 +123,7 @@ std::vector<Command> image_commands() {
         {.name = "message", .shorthand = 'm', .type = FlagType::String,
          .description = "Set commit message for imported image"},
       },
+      .arg_complete = {Complete::Files, Complete::None},
     },
     {
       .names = {"image history", "history"},
@@ -132,6 +139,7 @@ std::vector<Command> image_commands() {
         {.name = "no-trunc", .description = "Don't truncate output"},
         {.name = "quiet", .shorthand = 'q', .description = "Only show image IDs"},
       },
+      .arg_complete = {Complete::Images},
     },
     {
       .names = {"image prune"},
@@ -162,7 +170,7 @@ std::vector<Command> image_commands() {
          .value_name = "ARCH"},
         {.name = "authfile", .type = FlagType::String,
          .description = "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "
-                        "variable to override"},
+                        "variable to override", .complete = Complete::Files},
         {.name = "max-parallel", .type = FlagType::String,
          .description = "Number of layers downloaded at once", .default_value = "3", .value_name = "int"},
         {.name = "os", .type = FlagType::String,

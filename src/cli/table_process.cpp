@@ -16,6 +16,7 @@ std::vector<Command> process_commands() {
       .args = at_least(1),
       .description = "Uses the cgroup freezer where the container has a cgroup in a delegated cgroup v2 subtree;\n"
                      "otherwise every process of the container's pid namespace is stopped (SIGSTOP).",
+      .arg_complete = {Complete::RunningContainers},
     },
     {
       .names = {"container unpause", "unpause"},
@@ -23,6 +24,7 @@ std::vector<Command> process_commands() {
       .summary = "Unpause all processes within one or more containers",
       .handler = handle_container_unpause,
       .args = at_least(1),
+      .arg_complete = {Complete::PausedContainers},
     },
     {
       .names = {"container top", "top"},
@@ -34,6 +36,7 @@ std::vector<Command> process_commands() {
       .description = "Reads /proc: host PIDs of every process in the container's pid namespace. Without options\n"
                      "(or with -ef) the columns are UID PID PPID C STIME TTY TIME CMD; otherwise give descriptors\n"
                      "user, pid, ppid, pcpu, etime, tty, time, args, comm (as arguments or comma-separated).",
+      .arg_complete = {Complete::RunningContainers, Complete::None},
     },
     {
       .names = {"container stats", "stats"},
@@ -51,6 +54,7 @@ std::vector<Command> process_commands() {
                      "Otherwise from /proc: MEM USAGE is the RSS summed over the container's processes (LIMIT:\n"
                      "the host's memory), CPU % the CPU time they used over the sampling interval, NET I/O the\n"
                      "container's /proc/<init>/net/dev, BLOCK I/O their /proc/<pid>/io (-- when unreadable).",
+      .arg_complete = {Complete::RunningContainers},
     },
   };
 }

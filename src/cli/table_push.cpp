@@ -13,13 +13,14 @@ std::vector<Command> push_commands() {
       .summary = "Push an image to a registry or a local transport",
       .handler = handle_push,
       .args = at_least(1),
+      .arg_complete = {Complete::Images, Complete::None},
       .flags = {
         {.name = "authfile", .type = FlagType::String,
          .description = "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "
-                        "variable to override"},
+                        "variable to override", .complete = Complete::Files},
         {.name = "compression-format", .type = FlagType::String,
          .description = "Compression for layers stored uncompressed, and for all layers when given (gzip, zstd)",
-         .default_value = "gzip", .value_name = "string"},
+         .default_value = "gzip", .value_name = "string", .choices = {"gzip", "zstd"}},
         {.name = "quiet", .shorthand = 'q', .description = "Suppress verbose output"},
         {.name = "tls-verify",
          .description = "Require HTTPS and verify certificates when contacting registries",

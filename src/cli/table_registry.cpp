@@ -11,7 +11,7 @@ Flag authfile_flag() {
   return {.name = "authfile", .type = FlagType::String,
           .description = "Path of the authentication file (default ${XDG_RUNTIME_DIR}/containers/auth.json, "
                          "env REGISTRY_AUTH_FILE)",
-          .value_name = "string"};
+          .value_name = "string", .complete = Complete::Files};
 }
 
 }  // namespace
@@ -27,7 +27,7 @@ std::vector<Command> registry_commands() {
       .flags = {
         authfile_flag(),
         {.name = "cert-dir", .type = FlagType::String,
-         .description = "Use certificates at the specified path to access the registry", .value_name = "string"},
+         .description = "Use certificates at the specified path to access the registry", .value_name = "string", .complete = Complete::Directories},
         {.name = "get-login", .description = "Return the current login user for the registry"},
         {.name = "password", .shorthand = 'p', .type = FlagType::String, .description = "Password",
          .value_name = "string"},

@@ -42,19 +42,25 @@ std::vector<Command> run_commands() {
       .args = at_least(1),
       .flags = run_flags(),
       .flags_before_args_only = true,
+      .arg_complete = {Complete::Images, Complete::None},
     },
     {
       .names = {"container start", "start"},
       .usage = "CONTAINER [CONTAINER...]",
       .summary = "Start one or more stopped containers",
       .handler = handle_start,
-      .args = at_least(1),
+      .args = any_args(),  // or --all
       .flags = {
+        {.name = "all", .description = "Start all containers regardless of their state or configuration"},
+        {.name = "filter", .shorthand = 'f', .type = FlagType::StringList,
+         .description = "Filter the containers --all starts (ps's filters, and restart-policy=)",
+         .value_name = "filter"},
         {.name = "attach", .shorthand = 'a', .description = "Attach STDOUT/STDERR and forward signals"},
         detach_keys_flag(),
         {.name = "interactive", .shorthand = 'i', .description = "Attach container's STDIN"},
         sig_proxy_flag(),
       },
+      .arg_complete = {Complete::StoppedContainers},
     },
     {
       .names = {"container attach", "attach"},
@@ -67,6 +73,7 @@ std::vector<Command> run_commands() {
         {.name = "no-stdin", .description = "Do not attach STDIN"},
         sig_proxy_flag(),
       },
+      .arg_complete = {Complete::RunningContainers},
     },
     {
       .names = {"container restart", "restart"},
@@ -78,6 +85,7 @@ std::vector<Command> run_commands() {
         {.name = "time", .shorthand = 't', .type = FlagType::String,
          .description = "Seconds to wait before killing the container", .value_name = "int"},
       },
+      .arg_complete = {Complete::Containers},
     },
     {
       .names = {"container logs", "logs"},
@@ -96,6 +104,7 @@ std::vector<Command> run_commands() {
         {.name = "until", .type = FlagType::String,
          .description = "Show logs before a timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)"},
       },
+      .arg_complete = {Complete::Containers},
     },
     {
       // The per-container monitor (DESIGN "Process model"), spawned by run -d and start.

@@ -16,7 +16,7 @@ std::vector<Command> search_commands() {
       .flags = {
         {.name = "authfile", .type = FlagType::String,
          .description = "Path of the authentication file (default: the files login writes and reads)",
-         .value_name = "string"},
+         .value_name = "string", .complete = Complete::Files},
         {.name = "filter", .shorthand = 'f', .type = FlagType::StringList,
          .description = "Filter output based on conditions provided\n"
                         "(stars=N, is-official=true|false, is-automated=true|false)",

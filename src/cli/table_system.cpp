@@ -37,6 +37,7 @@ std::vector<Command> system_commands() {
       .summary = "Help about any command",
       .handler = handle_help,
       .args = any_args(),
+      .arg_complete = {Complete::Commands},
     },
   };
 }

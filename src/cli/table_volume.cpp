@@ -50,6 +50,7 @@ std::vector<Command> volume_commands() {
       .handler = handle_volume_inspect,
       .args = at_least(1),
       .flags = {format_json_flag()},
+      .arg_complete = {Complete::Volumes},
     },
     {
       .names = {"volume rm", "volume remove"},
@@ -61,6 +62,7 @@ std::vector<Command> volume_commands() {
         {.name = "force", .shorthand = 'f', .description = "Force the removal of one or more volumes"},
       },
       .description = "You cannot remove a volume that is in use by a container.",
+      .arg_complete = {Complete::Volumes},
     },
     {
       .names = {"volume prune"},

@@ -327,7 +327,9 @@ TEST_CASE("cli: help text for one command, in Docker's layout") {
         "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"
         "\n"
         "Aliases:\n"
-        "  kayak image tag, kayak tag\n");
+        "  kayak image tag, kayak tag\n"
+        "\n"
+        "See kayak-image-tag(1) for details.\n");
 }
 
 TEST_CASE("cli: defaults are shown the way cobra shows them") {
@@ -351,7 +353,7 @@ TEST_CASE("cli: group and top-level help list their commands") {
 
   std::string root = root_help(command_table());
   CHECK(root.starts_with("Usage:  kayak [OPTIONS] COMMAND\n"));
-  CHECK(str::contains(root, "Management Commands:\n  container   Manage containers\n  image       Manage images\n  system      Manage kayak\n"));
+  CHECK(str::contains(root, "Management Commands:\n  container   Manage containers\n  generate    Generate structured data based on containers\n  image       Manage images\n  system      Manage kayak\n"));
   CHECK(str::contains(root, "\n  images      List images\n"));
   CHECK(str::contains(root, "\n  rmi         Remove one or more images\n"));
   CHECK(str::contains(root, "\n  info        Display system-wide information\n"));

@@ -18,6 +18,27 @@ enum class FlagType {
   StringList,  // --flag VALUE, repeatable; every value is kept in order
 };
 
+// What a shell completes for a flag's value or a positional argument
+// (kayak completion, kayak __complete). Choices listed on a Flag win over
+// its kind. Dynamic kinds are read from the store when Tab is pressed.
+enum class Complete {
+  None,               // nothing to offer (a new name, a number, ...)
+  Files,              // the shell completes file paths
+  Directories,        // the shell completes directories
+  Containers,         // container names (IDs once something is typed)
+  RunningContainers,  // only running ones (exec, stop, kill, attach, ...)
+  StoppedContainers,  // created or exited ones (start)
+  PausedContainers,   // paused ones (unpause)
+  Images,             // image references (IDs once something is typed)
+  ContainersAndImages,  // inspect: either
+  Volumes,            // volume names
+  Networks,           // --network modes, container:NAME
+  Signals,            // signal names (kill -s, --stop-signal)
+  FormatFields,       // --format: json, table, {{.Field}} of the command's rows
+  Commands,           // command paths (help)
+  Shells,             // bash, zsh, fish (completion)
+};
+
 struct Flag {
   std::string_view name;    // long name without "--"
   char shorthand = 0;       // 0: no short form
@@ -31,6 +52,8 @@ struct Flag {
   // Accepted values; empty accepts anything. The parser rejects others.
   std::vector<std::string_view> choices = {};
   bool hidden = false;
+  // Last, so rows that do not set it keep compiling unchanged.
+  Complete complete = Complete::None;
 };
 
 // How many positional arguments a command takes; max < 0 means no limit.
@@ -64,7 +87,13 @@ struct Command {
   bool flags_before_args_only = false;
   // Optional extra paragraph shown in --help under the summary.
   std::string_view description = {};
+  // What to complete for each positional argument: the i-th entry for the
+  // i-th argument, the last entry for every later one ({} completes none).
+  std::vector<Complete> arg_complete = {};
 };
+
+// The completion kind of positional argument `index` (0-based) of `command`.
+Complete arg_completion(const Command& command, size_t index);
 
 using CommandTable = std::span<const Command>;
 

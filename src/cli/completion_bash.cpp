@@ -1,0 +1,153 @@
+// `kayak completion bash`: the table as bash associative arrays, then a
+// fixed driver. Commands and flags complete without running kayak; values
+// come from `kayak __complete`.
+#include "completion_model.hpp"
+
+namespace kayak::cli {
+
+namespace {
+
+constexpr std::string_view kDriver = R"BASH(
+# The words up to the cursor, with "=" and ":" glued back onto their word:
+# bash splits words there (COMP_WORDBREAKS), kayak's values contain both.
+__kayak_words() {
+    local i w
+    _kayak_w=()
+    for ((i = 0; i <= COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if ((i > 1)) && [[ $w == [=:] || ${COMP_WORDS[i-1]} == [=:] ]]; then
+            _kayak_w[-1]+=$w
+        else
+            _kayak_w+=("$w")
+        fi
+    done
+}
+
+# Values: what `kayak __complete` answers (candidates, then ":DIRECTIVE").
+__kayak_dynamic() {
+    local out line directive=0 word=$cur prefix= breaks
+    local -a cands=()
+    out=$("${_kayak_w[0]}" __complete -- "${_kayak_w[@]:1}" 2>/dev/null) || return 0
+    while IFS= read -r line; do
+        case $line in
+            :*) directive=${line#:} ;;
+            ?*) cands+=("${line%%$'\t'*}") ;;
+        esac
+    done <<<"$out"
+    [[ $word == --*=* ]] && word=${word#*=}
+    if ((directive & 2)); then
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -- "$word")
+        return 0
+    fi
+    if ((directive & 4)); then
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -d -- "$word")
+        return 0
+    fi
+    ((directive & 1)) && compopt -o nospace 2>/dev/null
+    # bash replaces only the part of the word after its last break character.
+    breaks=${COMP_WORDBREAKS//[!=:]/}
+    if [[ -n $breaks && $cur == *["$breaks"]* ]]; then
+        prefix=${cur%"${cur##*["$breaks"]}"}
+    fi
+    COMPREPLY=("${cands[@]#"$prefix"}")
+}
+
+_kayak() {
+    local -a _kayak_w
+    local cur key=kayak typed=kayak expect= flags_done= i j w
+    local -i nargs=0 cword
+    __kayak_words
+    cword=$((${#_kayak_w[@]} - 1))
+    cur=${_kayak_w[cword]}
+    COMPREPLY=()
+    for ((i = 1; i < cword; i++)); do
+        w=${_kayak_w[i]}
+        if [[ -n $expect ]]; then
+            expect=
+            continue
+        fi
+        if [[ -z $flags_done && $w == -- && $key != kayak ]]; then
+            flags_done=1
+            continue
+        fi
+        if [[ -z $flags_done && $w == -?* ]]; then
+            if [[ $w == --* ]]; then
+                [[ $w != *=* && ${_kayak_vflags[$key]} == *" $w "* ]] && expect=1
+            else
+                for ((j = 1; j < ${#w}; j++)); do
+                    if [[ ${_kayak_vflags[$key]} == *" -${w:j:1} "* ]]; then
+                        ((j == ${#w} - 1)) && expect=1
+                        break
+                    fi
+                done
+            fi
+            continue
+        fi
+        if [[ -n ${_kayak_group[$key]} ]] && ((nargs == 0)) && [[ -n ${_kayak_node[$typed $w]} ]]; then
+            typed+=" $w"
+            key=${_kayak_node[$typed]}
+            continue
+        fi
+        nargs+=1
+        [[ -n ${_kayak_argsonly[$key]} ]] && flags_done=1
+    done
+    if [[ -n $expect ]] || [[ -z $flags_done && $cur == --*=* ]]; then
+        __kayak_dynamic
+    elif [[ -z $flags_done && $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${_kayak_flags[$key]}" -- "$cur")
+    elif [[ -n ${_kayak_group[$key]} ]]; then
+        ((nargs == 0)) && mapfile -t COMPREPLY < <(compgen -W "${_kayak_subs[$key]}" -- "$cur")
+    else
+        __kayak_dynamic
+    fi
+    return 0
+}
+
+complete -F _kayak kayak
+)BASH";
+
+std::string array_line(std::string_view key, std::string_view value) {
+  return "    [" + sh_quote(key) + "]=" + sh_quote(value) + "\n";
+}
+
+}  // namespace
+
+std::string bash_script(const ScriptModel& model) {
+  std::string node = "declare -gA _kayak_node=(\n";
+  std::string group = "declare -gA _kayak_group=(\n";
+  std::string args_only = "declare -gA _kayak_argsonly=(\n";
+  std::string subs = "declare -gA _kayak_subs=(\n";
+  std::string flags = "declare -gA _kayak_flags=(\n";
+  std::string vflags = "declare -gA _kayak_vflags=(\n";
+  for (const auto& [typed, key] : model.paths) node += array_line(typed, key);
+  for (const ScriptNode& n : model.nodes) {
+    if (n.group) group += array_line(n.key, "1");
+    if (n.args_only) args_only += array_line(n.key, "1");
+    if (!n.subcommands.empty()) {
+      std::string words;
+      for (const auto& [word, summary] : n.subcommands) words += (words.empty() ? "" : " ") + word;
+      subs += array_line(n.key, words);
+    }
+    std::string all, with_value = " ";
+    for (const ScriptFlag& flag : n.flags) {
+      all += (all.empty() ? "" : " ") + flag.name;
+      if (flag.takes_value) with_value += flag.name + " ";
+    }
+    flags += array_line(n.key, all);
+    vflags += array_line(n.key, with_value);
+  }
+  std::string text =
+    "# bash completion for kayak\n"
+    "# Generated by `kayak completion bash` from kayak's command table: do not edit.\n"
+    "# Enable: source <(kayak completion bash), or install it as\n"
+    "# share/bash-completion/completions/kayak.\n\n"
+    "# Typed command paths (aliases too) -> node; per node: takes a subcommand,\n"
+    "# flags end at the first argument, subcommands, flags, flags taking a value.\n";
+  for (std::string* part : {&node, &group, &args_only, &subs, &flags, &vflags}) text += *part + ")\n";
+  text += kDriver;
+  return text;
+}
+
+}  // namespace kayak::cli

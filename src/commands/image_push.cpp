@@ -38,6 +38,8 @@ std::string source_name(const std::string& text, const store::ImageRecord& recor
 PushReport push_image(store::Store& store, const PushOptions& options) {
   if (options.source.empty()) fail("push needs an image");
   parse_compression(options.compression_format);  // a bad value fails before anything else
+  // Held for the whole push: the blobs being sent cannot be removed under
+  // it (an rmi waits), and a push needs nothing exclusive.
   FileLock lock = store.lock_shared();
   store::ImageRecord record = store.resolve_image(options.source);
   std::string name = source_name(options.source, record);

@@ -92,6 +92,18 @@ pushed_digest() {
     assert "[\"$REGISTRY/library/busybox@$digest\"]"
 }
 
+@test "push on a terminal: Pushing bars rewritten in place" {
+    start_registry plain
+    run_kayak pull -q "oci:$(fixture busybox):$BUSYBOX_REF"
+    local layer
+    layer=$(diff_ids "$BUSYBOX_REF")
+    on_a_terminal "$KAYAK_BINARY" push "$BUSYBOX_REF" "$REGISTRY/tty/busybox:v1"
+    assert "$status" -eq 0 "push on a terminal"
+    assert "$output" =~ "$(short "$layer"): Pushing \[=+"
+    assert "$output" =~ "$(short "$layer"): Pushed"
+    assert "$output" =~ $'\e\[' "cursor moves rewrite the lines"
+}
+
 @test "push every fixture image and pull it back: same IDs, RepoDigests the pushed digests" {
     start_registry plain
     local -a images=("busybox $BUSYBOX_REF" "alpine 3.20.3" "debian-apps debian-bookworm-slim"

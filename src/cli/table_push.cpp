@@ -13,7 +13,6 @@ std::vector<Command> push_commands() {
       .summary = "Push an image to a registry or a local transport",
       .handler = handle_push,
       .args = at_least(1),
-      .arg_complete = {Complete::Images, Complete::None},
       .flags = {
         {.name = "authfile", .type = FlagType::String,
          .description = "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "
@@ -31,6 +30,7 @@ std::vector<Command> push_commands() {
                      "  oci:DIR[:REF]               a new OCI image layout directory\n"
                      "  oci-archive:FILE[:REF]      a tar of an OCI image layout\n"
                      "  docker-archive:FILE[:REF]   an archive as docker save writes it",
+      .arg_complete = {Complete::Images, Complete::None},
     },
   };
 }

@@ -83,7 +83,7 @@ void write_oci_archive(const std::vector<SaveImage>& images, Writer& out) {
     std::string manifest_digest = sha256_digest(manifest);
     plan.add_file(kBlobDir + digest_hex(manifest_digest), manifest, 0);
 
-    std::vector<std::string> names = full_names(image.tags);
+    std::vector<std::string> names = image.ref_names.empty() ? full_names(image.tags) : image.ref_names;
     if (names.empty()) names.push_back("");
     for (const auto& name : names) {
       json::Value d = descriptor(image::media::kOciManifest, manifest_digest, manifest.size());

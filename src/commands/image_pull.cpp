@@ -292,36 +292,6 @@ OnePull pull_one(store::Context& ctx, registry::Client& client, const std::strin
 
 }  // namespace
 
-// Where a registry's references come from and how to talk to it:
-// registries.conf (mirrors first, then the registry, with prefix ->
-// location rewriting; a blocked registry fails here; insecure = true,
-// loopback and --tls-verify decide TLS), the certs.d directories, and the
-// stored credentials for each source (auth.json, Docker's config.json,
-// credential helpers; --authfile).
-std::vector<RegistrySource> registry_sources(const image::Reference& ref, std::optional<bool> tls_verify,
-                                             const std::string& authfile,
-                                             std::function<void(const std::string&)> on_retry) {
-  registry::RegistriesConf conf = registry::RegistriesConf::load_default();
-  registry::PullPlan plan = conf.pull_plan(ref, tls_verify);
-  plan.check_not_blocked();
-  std::vector<RegistrySource> sources;
-  for (const auto& planned : plan.sources) {
-    RegistrySource source;
-    source.options.registry = planned.endpoint;
-    source.options.insecure = planned.insecure;
-    source.options.certs_dirs = registry::certs_dirs();
-    if (auto found = registry::find_credentials(planned.reference.name(), authfile))
-      source.options.credentials = found->credentials;
-    source.options.on_retry = on_retry;
-    source.repository = planned.repository;
-    source.endpoint = planned.endpoint;
-    source.mirror = planned.mirror;
-    sources.push_back(std::move(source));
-  }
-  if (sources.empty()) fail("{}: registries.conf leaves no registry to pull from", ref.familiar());
-  return sources;
-}
-
 RegistryPullReport pull_from_registry(store::Context& ctx, const RegistryPullOptions& options) {
   std::string text = strip_transport(options.reference);
   image::Reference typed = image::parse_reference(text, false);

@@ -1,6 +1,7 @@
 #include "kayak/commands/image_save.hpp"
 
-#include "kayak/archive/compression.hpp"
+#include "stored_image.hpp"
+
 #include "kayak/archive/image_archive.hpp"
 #include "kayak/image/reference.hpp"
 #include "kayak/util/error.hpp"
@@ -16,25 +17,6 @@
 namespace kayak::commands {
 
 namespace {
-
-// A stored blob, decompressed: the layer's tar bytes exactly as its diff_id
-// was computed over them.
-class LayerTarReader : public Reader {
-public:
-  LayerTarReader(const std::string& path, const std::string& name)
-    : fd_(open_or_throw(path)), file_(fd_.get(), path), plain_(file_, name) {}
-  size_t read(void* buf, size_t n) override { return plain_.read(buf, n); }
-
-private:
-  static UniqueFd open_or_throw(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) fail_errno("open {}", path);
-    return fd;
-  }
-  UniqueFd fd_;
-  FdReader file_;
-  archive::DecompressingReader plain_;
-};
 
 // A repository name without tag or digest (Docker saves all its tags).
 bool is_bare_repository(std::string_view text) {
@@ -101,23 +83,7 @@ void save_images(store::Store& store, const SaveOptions& options) {
 
   std::vector<archive::SaveImage> images;
   for (const auto& id : order) {
-    store::ImageRecord record = *store.image(id);
-    archive::SaveImage image;
-    image.config_digest = record.config_digest();
-    image.config_bytes = store.read_blob(image.config_digest);
-    image.tags = tags[id];
-    for (const auto& chain : record.layers) {
-      store::LayerRecord layer = store.layer(chain);
-      archive::SaveLayer save;
-      save.diff_id = layer.diff_id;
-      save.size = static_cast<uint64_t>(layer.tar_size);
-      std::string blob = store.blob_path(layer.blob_digest);
-      if (!fs::exists(blob)) fail("image {}: the blob of layer {} is missing from the store", id.substr(0, 12), layer.diff_id);
-      std::string name = "layer " + layer.diff_id;
-      save.open = [blob, name] { return std::make_unique<LayerTarReader>(blob, name); };
-      image.layers.push_back(std::move(save));
-    }
-    images.push_back(std::move(image));
+    images.push_back(save_image_of(store, *store.image(id), tags[id]));
   }
 
   auto write = [&](Writer& out) {

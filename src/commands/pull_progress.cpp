@@ -56,7 +56,7 @@ void PullProgress::status(const std::string& id, const std::string& status) {
   if (display_) display_->status(id, status);
 }
 
-void PullProgress::downloading(const std::string& id, int64_t done, int64_t total) {
+void PullProgress::transfer(const std::string& id, const char* label, int64_t done, int64_t total) {
   if (!display_ || !display_->terminal()) return;
   Layer& layer = layers_[id];
   int64_t now_ms = monotonic_ms();
@@ -64,7 +64,7 @@ void PullProgress::downloading(const std::string& id, int64_t done, int64_t tota
   bool finished = total > 0 && done >= total;
   if (!finished && layer.last_shown && now_ms - layer.last_shown < kRedrawMs) return;
   layer.last_shown = now_ms;
-  display_->progress(id, "Downloading", done, total, layer.start, ::time(nullptr));
+  display_->progress(id, label, done, total, layer.start, ::time(nullptr));
 }
 
 void PullProgress::extracting(const std::string& id) {

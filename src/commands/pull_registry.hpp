@@ -1,4 +1,5 @@
-// How pull and its implicit form reach a registry (private to commands).
+// How pull, its implicit form and push reach a registry (private to
+// commands; registry_sources.cpp).
 #pragma once
 
 #include "kayak/image/reference.hpp"
@@ -28,6 +29,12 @@ struct RegistrySource {
 std::vector<RegistrySource> registry_sources(const image::Reference& ref, std::optional<bool> tls_verify,
                                              const std::string& authfile,
                                              std::function<void(const std::string&)> on_retry = {});
+
+// Where a push of ref goes: the registry itself (never a mirror), with
+// --tls-verify, certs.d and the stored credentials as for a pull; a
+// blocked registry fails here.
+RegistrySource push_destination(const image::Reference& ref, std::optional<bool> tls_verify,
+                                const std::string& authfile, std::function<void(const std::string&)> on_retry = {});
 
 // Runs attempt on each source in turn until one succeeds: a mirror's
 // failure is logged (debug) and the next source tried; the registry's own

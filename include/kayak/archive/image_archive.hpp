@@ -79,6 +79,9 @@ struct SaveImage {
   std::string config_bytes;
   std::vector<SaveLayer> layers;
   std::vector<std::string> tags;  // familiar form: "busybox:latest", "myimg/httpd:v1"
+  // OCI only: when not empty, the org.opencontainers.image.ref.name values
+  // written as they are (push's oci:DIR:REF) instead of the tags' full names.
+  std::vector<std::string> ref_names;
 };
 
 // Docker's legacy layout: <v1id>/{VERSION,json,layer.tar}, <config-hex>.json,

@@ -66,10 +66,10 @@ JournalWriter::JournalWriter(JournalIdentity identity, std::string socket_path)
   common_.emplace_back("SYSLOG_IDENTIFIER", identity.tag.empty() ? identity.container_name : identity.tag);
   socket_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!socket_) fail_errno("socket for the journal");
-  // Entries up to the receive limit of journald go as one datagram; a bigger
-  // send buffer keeps long lines out of the memfd path (the kernel caps it
-  // at wmem_max, which is fine).
-  int size = 8 << 20;
+  // The monitor hands over at most one read (64 KiB) at a time, so entries
+  // are small; a 1 MiB send buffer (the kernel doubles it, wmem_max caps
+  // it) keeps them in one datagram, bigger ones take the memfd path.
+  int size = 1 << 20;
   ::setsockopt(socket_.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
 }
 

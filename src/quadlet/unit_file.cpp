@@ -96,16 +96,15 @@ UnitFile UnitFile::parse(std::string_view text, std::vector<Diagnostic>& diagnos
     std::string joined(line);
     while (continues(joined) && !text.empty()) {
       joined.back() = ' ';
-      size_t next_nl = text.find('\n');
-      std::string_view next = text.substr(0, next_nl);
-      text.remove_prefix(next_nl == std::string_view::npos ? text.size() : next_nl + 1);
-      ++line_no;
-      std::string_view next_trimmed = trim(next);
-      if (is_comment(next_trimmed)) {
-        joined += '\\';  // still continuing after the comment
-        continue;
+      while (!text.empty()) {
+        size_t next_nl = text.find('\n');
+        std::string_view next = trim(text.substr(0, next_nl));
+        text.remove_prefix(next_nl == std::string_view::npos ? text.size() : next_nl + 1);
+        ++line_no;
+        if (is_comment(next)) continue;
+        joined += next;
+        break;
       }
-      joined += next_trimmed;
     }
     if (continues(joined)) joined.pop_back();  // the file ended inside a continuation
 

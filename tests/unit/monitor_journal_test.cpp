@@ -96,7 +96,7 @@ TEST_CASE("journal: an entry too big for a datagram goes as a sealed memfd") {
   int fd;
   std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
   UniqueFd memfd(fd);
-  CHECK(::fcntl(memfd.get(), F_GET_SEALS) & F_SEAL_WRITE);
+  CHECK((::fcntl(memfd.get(), F_GET_SEALS) & F_SEAL_WRITE) != 0);
   std::string content;
   char buffer[65536];
   ::lseek(memfd.get(), 0, SEEK_SET);

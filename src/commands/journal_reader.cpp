@@ -5,7 +5,6 @@
 #include "kayak/util/strings.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,13 +82,9 @@ void JournalReader::stop_child() {
   }
 }
 
-void JournalReader::start(bool follow) {
+void JournalReader::start() {
   std::vector<std::string> args = {journalctl_, "--no-pager", "-o", "json"};
-  if (follow) {
-    args.push_back("--follow");
-    args.push_back("--lines=all");
-    if (!cursor_.empty()) args.push_back("--after-cursor=" + cursor_);
-  }
+  if (!cursor_.empty()) args.push_back("--after-cursor=" + cursor_);
   args.push_back("CONTAINER_ID_FULL=" + container_id_);
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
@@ -109,24 +104,16 @@ void JournalReader::start(bool follow) {
   out_ = std::move(read_end);
 }
 
-void JournalReader::read_available(const std::function<void(monitor::LogEntry)>& sink, bool until_eof) {
+void JournalReader::read_available(const std::function<void(monitor::LogEntry)>& sink) {
   char chunk[65536];
   for (;;) {
-    if (!until_eof) {
-      pollfd pfd{out_.get(), POLLIN, 0};
-      int ready = ::poll(&pfd, 1, 0);
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready <= 0) break;
-    }
     ssize_t n = ::read(out_.get(), chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail_errno("read from journalctl");
-    if (n == 0) {
-      out_.reset();
-      break;
-    }
+    if (n == 0) break;
     buffer_.append(chunk, static_cast<size_t>(n));
   }
+  out_.reset();
   size_t start = 0;
   for (size_t nl; (nl = buffer_.find('\n', start)) != std::string::npos; start = nl + 1) {
     std::string cursor;
@@ -135,28 +122,20 @@ void JournalReader::read_available(const std::function<void(monitor::LogEntry)>&
       sink(std::move(*entry));
     }
   }
-  buffer_.erase(0, start);
+  buffer_.clear();
 }
 
 void JournalReader::poll(const std::function<void(monitor::LogEntry)>& sink) {
-  if (!started_) {
-    // Everything there is now, to its end: the caller needs to know where
-    // the backlog stops (for --tail) before it follows.
-    started_ = true;
-    start(false);
-    read_available(sink, true);
-    int status = 0;
-    while (::waitpid(child_, &status, 0) < 0 && errno == EINTR) {}
-    child_ = -1;
-    if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1))
-      fail("journalctl failed reading the log of {}", container_id_.substr(0, 12));
-    return;
-  }
-  if (!out_) {
-    stop_child();
-    start(true);
-  }
-  read_available(sink, false);
+  // Each poll is one journalctl run to its end, after the last entry seen:
+  // so when the container has stopped, the last poll surely has everything
+  // it wrote (a `journalctl --follow` could still be holding some back).
+  start();
+  read_available(sink);
+  int status = 0;
+  while (::waitpid(child_, &status, 0) < 0 && errno == EINTR) {}
+  child_ = -1;
+  if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1))
+    fail("journalctl failed reading the log of {}", container_id_.substr(0, 12));
 }
 
 }  // namespace kayak::commands

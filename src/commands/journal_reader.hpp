@@ -32,18 +32,17 @@ public:
   JournalReader& operator=(const JournalReader&) = delete;
 
   // The first call reads every entry there is; later calls read what was
-  // logged since (a `journalctl -f` child started after the last cursor).
+  // logged since (journalctl --after-cursor).
   void poll(const std::function<void(monitor::LogEntry)>& sink);
 
 private:
-  void start(bool follow);
-  void read_available(const std::function<void(monitor::LogEntry)>& sink, bool until_eof);
+  void start();
+  void read_available(const std::function<void(monitor::LogEntry)>& sink);
   void stop_child();
 
   std::string journalctl_;
   std::string container_id_;
   std::string cursor_;
-  bool started_ = false;
   pid_t child_ = -1;
   UniqueFd out_;
   std::string buffer_;

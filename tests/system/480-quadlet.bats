@@ -5,7 +5,10 @@
 
 load helpers
 
-GENERATOR=${KAYAK_QUADLET_GENERATOR:-$KAYAK_TESTS_DIR/../../build/src/quadlet/kayak-quadlet-generator}
+# The generator: KAYAK_QUADLET_GENERATOR, else beside kayak (as
+# tests/run-all.sh stages it for other users), else in kayak's build dir.
+GENERATOR=${KAYAK_QUADLET_GENERATOR:-$(dirname "$KAYAK_BINARY")/kayak-quadlet-generator}
+[[ -x $GENERATOR ]] || GENERATOR=$(dirname "$KAYAK_BINARY")/src/quadlet/kayak-quadlet-generator
 
 setup() {
     basic_setup

@@ -20,8 +20,10 @@ runtime_deps=(uidmap busybox-static fuse-overlayfs
               tar gzip zstd xz-utils bzip2 libcurl4)
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
-test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl)
-extra_deps=(skopeo podman hyperfine)
+# python3-yaml checks the CI recipes in contrib/ci; systemd gives
+# systemd-analyze, which checks generated and example units.
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl python3-yaml)
+extra_deps=(skopeo podman hyperfine systemd)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

@@ -114,7 +114,7 @@ void convert_container(ConvertJob& job) {
       std::string service = stem + "-volume.service";
       unit_extra.push_back({"Requires", service, 0});
       unit_extra.push_back({"After", service, 0});
-      parts[0] = quadlet_volume_name(stem);
+      parts[0] = referenced_volume_name(job.options, stem);
     }
     args.push_back("--volume=" + str::join(parts, ":"));
   }
@@ -191,7 +191,6 @@ void convert_container(ConvertJob& job) {
   }
   std::string rm = exec_line({job.options.kayak_binary, "rm", "-v", "-f", "-i", "--cidfile=%t/%N.cid"});
   std::vector<UnitEntry> service = {
-    {"Environment", "KAYAK_SYSTEMD_UNIT=%n", 0},
     // The main process is the monitor: SIGTERM goes to it (it stops the
     // container), what is left after the timeout is killed.
     {"KillMode", "mixed", 0},

@@ -105,6 +105,23 @@ std::string exec_line(const std::vector<std::string>& words) {
 
 std::string quadlet_volume_name(std::string_view stem) { return fmt::format("systemd-{}", stem); }
 
+std::string referenced_volume_name(const ConvertOptions& options, const std::string& stem) {
+  auto it = options.volume_names.find(stem);
+  return it != options.volume_names.end() ? it->second : quadlet_volume_name(stem);
+}
+
+bool valid_volume_name(std::string_view name) {
+  return !name.empty() && name.find_first_of(" \t/:") == std::string_view::npos;
+}
+
+std::optional<std::string> volume_name_of(std::string_view text) {
+  std::vector<Diagnostic> ignored;  // reported when the file itself is converted
+  UnitFile unit = UnitFile::parse(text, ignored);
+  const UnitEntry* entry = unit.last("Volume", "VolumeName");
+  if (!entry || !valid_volume_name(entry->value)) return std::nullopt;
+  return entry->value;
+}
+
 Conversion convert_unit_file(const std::string& path, std::string_view text, const ConvertOptions& options) {
   Conversion result;
   std::string name = base_name(path);

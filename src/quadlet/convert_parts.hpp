@@ -43,6 +43,11 @@ std::string exec_line(const std::vector<std::string>& words);
 // The name kayak gives the volume of a NAME.volume file (VolumeName= or
 // "systemd-NAME").
 std::string quadlet_volume_name(std::string_view stem);
+// The same, for a volume another file refers to: its VolumeName= when the
+// generator found that file.
+std::string referenced_volume_name(const ConvertOptions& options, const std::string& stem);
+// Whether a VolumeName= value can name a volume.
+bool valid_volume_name(std::string_view name);
 
 void convert_container(ConvertJob& job);
 void convert_volume(ConvertJob& job);

@@ -71,10 +71,22 @@ std::vector<std::string> quadlet_search_dirs(bool user) {
 
 int run_generator(const GeneratorRun& run, const GeneratorOutput& output) {
   int bad = 0;
-  for (const auto& [name, path] : find_sources(run.search_dirs)) {
+  auto sources = find_sources(run.search_dirs);
+  // Containers name volumes by their .volume file: learn the names first.
+  ConvertOptions convert = run.convert;
+  for (const auto& [name, path] : sources) {
+    if (!name.ends_with(".volume")) continue;
+    try {
+      if (auto volume = volume_name_of(fs::read_file(path)))
+        convert.volume_names[name.substr(0, name.size() - 7)] = *volume;
+    } catch (const Error&) {
+      // Unreadable: reported when the file itself is converted below.
+    }
+  }
+  for (const auto& [name, path] : sources) {
     Conversion result;
     try {
-      result = convert_unit_file(path, fs::read_file(path), run.convert);
+      result = convert_unit_file(path, fs::read_file(path), convert);
     } catch (const Error& e) {
       result.errors.push_back({0, e.what()});
     }

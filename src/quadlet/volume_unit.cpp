@@ -21,7 +21,7 @@ void convert_volume(ConvertJob& job) {
   std::vector<std::string> args = {job.options.kayak_binary, "volume", "create", "--ignore"};
   std::string name = quadlet_volume_name(job.stem);
   if (const auto* e = src.last("Volume", "VolumeName")) {
-    if (e->value.empty() || e->value.find_first_of(" \t/:") != std::string::npos) {
+    if (!valid_volume_name(e->value)) {
       job.error(e->line, fmt::format("VolumeName: invalid name '{}'", e->value));
     } else {
       name = e->value;

@@ -160,6 +160,15 @@ EOF2
         die "a bad unit was written: $(ls "$OUT")"
 }
 
+@test "quadlet: a container's NAME.volume source takes that file's VolumeName" {
+    printf '[Volume]\nVolumeName=shared\n' > "$UNITS/files.volume"
+    printf '[Container]\nImage=kayak/busybox:latest\nVolume=files.volume:/files\n' > "$UNITS/reader.container"
+    generate --dryrun
+    assert_contains "--volume=shared:/files "
+    assert_contains "volume create --ignore shared$NL"
+    assert_contains "${NL}Requires=files-volume.service$NL"
+}
+
 @test "quadlet: AutoUpdate is ignored with a warning; Notify=yes lets the container notify" {
     printf '[Container]\nImage=kayak/busybox:latest\nAutoUpdate=registry\nNotify=yes\n' > "$UNITS/auto.container"
     generate --dryrun

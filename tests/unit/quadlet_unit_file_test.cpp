@@ -25,7 +25,7 @@ bool has_line(const std::string& text, std::string_view line) {
   return false;
 }
 
-const ConvertOptions kOptions{.kayak_binary = "/usr/bin/kayak", .user = false};
+const ConvertOptions kOptions{.kayak_binary = "/usr/bin/kayak", .user = false, .volume_names = {}};
 
 }  // namespace
 
@@ -190,4 +190,15 @@ TEST_CASE("convert: a missing Image is an error, a .volume becomes a oneshot") {
   CHECK(has_line(volume.unit->text, "Type=oneshot"));
   Conversion bad_name = convert_unit_file("/x/bad name.volume", "[Volume]\n", kOptions);
   CHECK(!bad_name.unit);
+}
+
+TEST_CASE("convert: a referenced .volume's VolumeName is used") {
+  ConvertOptions options = kOptions;
+  options.volume_names["data"] = "shared-data";
+  Conversion result = convert_unit_file("/x/app.container", "[Container]\nImage=busybox\nVolume=data.volume:/data\n", options);
+  REQUIRE(result.unit);
+  CHECK(result.unit->text.find("--volume=shared-data:/data") != std::string::npos);
+  CHECK(volume_name_of("[Volume]\nVolumeName=named\n") == "named");
+  CHECK(!volume_name_of("[Volume]\nVolumeName=bad/name\n"));
+  CHECK(!volume_name_of("[Volume]\n"));
 }

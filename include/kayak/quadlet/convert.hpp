@@ -6,6 +6,7 @@
 
 #include "kayak/quadlet/unit_file.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,13 @@ namespace kayak::quadlet {
 struct ConvertOptions {
   std::string kayak_binary;  // absolute path written into Exec lines
   bool user = false;         // a user (systemd --user) generator
+  // VolumeName= of the NAME.volume files found, by NAME: a container's
+  // Volume=NAME.volume:/path uses it (default "systemd-NAME").
+  std::map<std::string, std::string> volume_names;
 };
+
+// The VolumeName= of a .volume file's text, if it sets a usable one.
+std::optional<std::string> volume_name_of(std::string_view volume_file_text);
 
 struct GeneratedUnit {
   std::string name;  // "web.service"

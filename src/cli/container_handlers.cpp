@@ -136,8 +136,11 @@ int handle_container_rm(Invocation& inv) {
   options.force = inv.flag("force");
   options.volumes = inv.flag("volumes");
   options.all = inv.flag("all");
+  options.ignore_missing = inv.flag("ignore");
+  options.cidfiles = inv.values("cidfile");
   if (options.all && !options.containers.empty()) fail("when using the --all switch, you may not pass any containers names or IDs");
-  if (!options.all && options.containers.empty()) fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
+  if (!options.all && options.containers.empty() && options.cidfiles.empty())
+    fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
   store::Context ctx(paths_of(inv));
   return print_items(commands::remove_containers(ctx, options));
 }

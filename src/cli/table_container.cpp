@@ -66,7 +66,10 @@ std::vector<Command> container_commands() {
       .args = any_args(),  // --all takes none; the handler checks the combination
       .flags = {
         {.name = "all", .shorthand = 'a', .description = "Remove all containers"},
+        {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
+         .value_name = "file"},
         {.name = "force", .shorthand = 'f', .description = "Force the removal of a running container (uses SIGKILL)"},
+        {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "volumes", .shorthand = 'v', .description = "Remove anonymous volumes associated with the container"},
       },
     },

@@ -222,3 +222,28 @@ EOF2
     run_kayak volume inspect -f '{{.Labels.app}}' systemd-store
     assert "test"
 }
+
+@test "quadlet: the unit's ExecStop removes the container by its cidfile, and is harmless twice" {
+    make_busybox_image
+    printf '[Container]\nImage=kayak/busybox:latest\n' > "$UNITS/stopme.container"
+    generate "$OUT"
+    local stop
+    # systemd would expand %t/%N; here the cidfile is in the test dir.
+    stop=$(sed -n 's/^ExecStop=//p' "$OUT/stopme.service")
+    stop=${stop//%t\/%N.cid/$TEST_DIR/stopme.cid}
+    read -ra words <<<"$stop"
+    assert "${words[0]}" == "$KAYAK_BINARY"
+    run_kayak create --name systemd-stopme --cidfile "$TEST_DIR/stopme.cid" $BUSYBOX_REF true
+    local id=$output
+    assert "$(cat "$TEST_DIR/stopme.cid")" == "$id"
+    run_kayak "${words[@]:1}"
+    assert "$id"
+    run_kayak 125 inspect systemd-stopme
+    [[ ! -e $TEST_DIR/stopme.cid ]] || die "the cidfile is left behind"
+    # Again (ExecStopPost after ExecStop): nothing to do, no error.
+    run_kayak "${words[@]:1}"
+    assert ""
+    run_kayak rm -i no-such-container
+    assert ""
+    run_kayak 125 rm no-such-container
+}

@@ -13,7 +13,7 @@ const std::vector<Command>& commands() {
     std::vector<Command> joined;
     for (auto part : {rows::container_commands, rows::run_commands, rows::commit_commands, rows::process_commands,
                       rows::exec_commands,
-                      rows::image_commands, rows::registry_commands, rows::search_commands,
+                      rows::image_commands, rows::registry_commands, rows::search_commands, rows::generate_commands,
                       rows::system_commands, rows::volume_commands}) {
       for (auto& row : part()) joined.push_back(std::move(row));
     }

@@ -14,10 +14,14 @@
 #include "kayak/commands/container_port.hpp"
 #include "kayak/commands/container_remove.hpp"
 #include "kayak/commands/container_signal.hpp"
+#include "kayak/store/container.hpp"
 #include "kayak/util/error.hpp"
+#include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
 
 #include <fmt/format.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -49,6 +53,49 @@ int print_items(const std::vector<commands::ContainerItem>& items) {
   }
   std::fflush(stdout);
   return status;
+}
+
+// --cidfile FILE (repeatable): the containers named by ID files, as a
+// unit's ExecStop and ExecStopPost give them. With --ignore a missing file
+// names nothing.
+std::vector<std::string> targets_with_cidfiles(const Invocation& inv) {
+  std::vector<std::string> targets = inv.args();
+  for (const auto& file : inv.values("cidfile")) {
+    std::string id;
+    try {
+      id = std::string(str::trim(fs::read_file(file)));
+    } catch (const Error& e) {
+      if (inv.flag("ignore")) continue;
+      throw;
+    }
+    if (id.empty()) fail("the container ID file {} is empty", file);
+    targets.push_back(id);
+  }
+  return targets;
+}
+
+// The ID files whose container is gone are removed, so the next `run
+// --cidfile` with the same file (a Quadlet unit starting again) can write it.
+void remove_stale_cidfiles(store::Context& ctx, const std::vector<std::string>& files) {
+  store::ContainerStore containers(ctx.store());
+  for (const auto& file : files) {
+    try {
+      std::string id(str::trim(fs::read_file(file)));
+      if (!id.empty() && !containers.exists(id)) ::unlink(file.c_str());
+    } catch (const Error&) {
+      // Missing or unreadable: nothing to clean up.
+    }
+  }
+}
+
+// --ignore: a container that does not exist is not an error.
+std::vector<commands::ContainerItem> without_missing(std::vector<commands::ContainerItem> items, bool ignore) {
+  if (ignore) {
+    std::erase_if(items, [](const commands::ContainerItem& item) {
+      return item.error.starts_with("No such container");
+    });
+  }
+  return items;
 }
 
 std::optional<int> int_flag(const Invocation& inv, const char* name) {
@@ -132,17 +179,19 @@ int handle_container_inspect(Invocation& inv) {
 
 int handle_container_rm(Invocation& inv) {
   commands::ContainerRemoveOptions options;
-  options.containers = inv.args();
+  options.containers = targets_with_cidfiles(inv);
   options.force = inv.flag("force");
   options.volumes = inv.flag("volumes");
   options.all = inv.flag("all");
-  options.ignore_missing = inv.flag("ignore");
-  options.cidfiles = inv.values("cidfile");
   if (options.all && !options.containers.empty()) fail("when using the --all switch, you may not pass any containers names or IDs");
-  if (!options.all && options.containers.empty() && options.cidfiles.empty())
+  if (!options.all && options.containers.empty()) {
+    if (inv.flag("ignore") && inv.is_set("cidfile")) return 0;
     fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
+  }
   store::Context ctx(paths_of(inv));
-  return print_items(commands::remove_containers(ctx, options));
+  int status = print_items(without_missing(commands::remove_containers(ctx, options), inv.flag("ignore")));
+  remove_stale_cidfiles(ctx, inv.values("cidfile"));
+  return status;
 }
 
 int handle_container_rename(Invocation& inv) {
@@ -166,7 +215,13 @@ int handle_container_kill(Invocation& inv) {
 
 int handle_container_stop(Invocation& inv) {
   store::Context ctx(paths_of(inv));
-  return print_items(commands::stop_containers(ctx, inv.args(), int_flag(inv, "time"), inv.value_or("signal", "")));
+  std::vector<std::string> targets = targets_with_cidfiles(inv);
+  if (targets.empty()) {
+    if (inv.flag("ignore") && inv.is_set("cidfile")) return 0;
+    fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
+  }
+  return print_items(without_missing(
+    commands::stop_containers(ctx, targets, int_flag(inv, "time"), inv.value_or("signal", "")), inv.flag("ignore")));
 }
 
 int handle_container_wait(Invocation& inv) {

@@ -54,10 +54,14 @@ std::vector<Flag> run_create_flags() {
     {.name = "read-only-tmpfs",
      .description = "When running --read-only containers, mount read-write tmpfs on /dev, /dev/shm, /run, /tmp, and /var/tmp",
      .default_value = "true"},
+    {.name = "pidfile", .type = FlagType::String, .description = "Write the container process ID to the file"},
     {.name = "replace", .description = "If a container with the same name exists, replace it"},
     {.name = "restart", .type = FlagType::String, .description = "Restart policy to apply when a container exits",
      .default_value = "no"},
     {.name = "rm", .description = "Automatically remove the container and its associated anonymous volumes when it exits"},
+    {.name = "sdnotify", .type = FlagType::String,
+     .description = "Control sd-notify behavior (conmon: ready once started; container: the container notifies)",
+     .default_value = "conmon", .choices = {"conmon", "container", "ignore"}},
     {.name = "security-opt", .type = FlagType::StringList, .description = "Security Options", .value_name = "list"},
     {.name = "stop-signal", .type = FlagType::String, .description = "Signal to stop the container"},
     {.name = "stop-timeout", .type = FlagType::String, .description = "Timeout (in seconds) to stop a container",
@@ -126,6 +130,8 @@ commands::CreateOptions create_options_from(const Invocation& inv) {
   o.cpus = inv.value_or("cpus", "");
   o.cidfile = inv.value_or("cidfile", "");
   o.replace = inv.flag("replace");
+  o.pidfile = inv.value_or("pidfile", "");
+  if (inv.is_set("sdnotify")) o.sdnotify = inv.value_or("sdnotify", "");
   o.pull = inv.value_or("pull", "missing");
   o.pull_quiet = inv.flag("quiet");
   o.platform = inv.value_or("platform", "");

@@ -5,6 +5,7 @@
 #include "run_flags.hpp"
 
 #include "kayak/commands/container_create.hpp"
+#include "kayak/commands/container_list.hpp"
 #include "kayak/commands/container_logs.hpp"
 #include "kayak/commands/container_run.hpp"
 #include "kayak/monitor/container_monitor.hpp"
@@ -12,10 +13,12 @@
 #include "kayak/store/container.hpp"
 #include "kayak/store/context.hpp"
 #include "kayak/util/error.hpp"
+#include "kayak/util/log.hpp"
 #include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -58,6 +61,24 @@ void write_out(int fd, std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+// A rootless container with --restart always|unless-stopped comes back
+// after a reboot only through the kayak-restart.service user unit, and a
+// user's units run at boot only when lingering is on: say so once.
+void warn_without_linger(const commands::CreateOptions& create) {
+  uid_t uid = ::geteuid();
+  if (uid == 0 || (create.restart != "always" && create.restart != "unless-stopped")) return;
+  const passwd* pw = ::getpwuid(uid);
+  std::string user = pw ? pw->pw_name : std::to_string(uid);
+  if (::access(("/var/lib/systemd/linger/" + user).c_str(), F_OK) == 0) return;
+  log::warn("--restart {}: after a reboot the container is started again only by the kayak-restart.service user "
+            "unit, which runs at boot when lingering is enabled: loginctl enable-linger {}",
+            create.restart, user);
+}
+
+}  // namespace
+
 int handle_run(Invocation& inv) {
   store::StorePaths paths = paths_of(inv);
   commands::RunOptions options;
@@ -68,7 +89,9 @@ int handle_run(Invocation& inv) {
     // create's own code path; the context (and its store handle) is not
     // needed once the record exists.
     store::Context ctx(paths);
-    id = commands::create_container(ctx, create_options_from(inv)).id;
+    commands::CreateOptions create = create_options_from(inv);
+    id = commands::create_container(ctx, create).id;
+    if (options.detach) warn_without_linger(create);
   }
   int code = commands::run_container(paths, id, options);
   // -d prints the ID only once the container runs (a failed start has
@@ -83,12 +106,30 @@ int handle_start(Invocation& inv) {
   options.attach = inv.flag("attach");
   options.interactive = inv.flag("interactive");
   options.flags = attach_flags(inv);
-  if (options.attach && inv.args().size() > 1) fail("you cannot start and attach multiple containers at once");
+  std::vector<std::string> targets = inv.args();
+  bool all = inv.flag("all");
+  if (all && !targets.empty()) fail("--all does not take container names or IDs");
+  if (!all && inv.is_set("filter")) fail("--filter takes effect only with --all");
+  if (!all && targets.empty()) fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
+  if (all) {
+    // Every container that is not running, as podman's start --all (the
+    // restart unit: --filter restart-policy=always).
+    store::Context ctx(paths);
+    commands::ContainerListOptions list;
+    list.all = true;
+    list.no_trunc = true;
+    list.filters = inv.values("filter");
+    for (const auto& row : commands::list_containers(ctx, list)) {
+      std::string state = row.string_or("State");
+      if (state != "running" && state != "paused") targets.push_back(row.string_or("ID"));
+    }
+  }
+  if (options.attach && targets.size() > 1) fail("you cannot start and attach multiple containers at once");
   store::Store store(paths);
   store::ContainerStore containers(store);
   int status = 0;
   // One report per container, so one failure does not hide the others.
-  for (const auto& name : inv.args()) {
+  for (const auto& name : targets) {
     try {
       std::string id = containers.resolve(name);
       int code = commands::start_container(paths, id, options);

@@ -67,7 +67,7 @@ std::vector<Command> container_commands() {
       .flags = {
         {.name = "all", .shorthand = 'a', .description = "Remove all containers"},
         {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
-         .value_name = "file"},
+         .value_name = "stringArray"},
         {.name = "force", .shorthand = 'f', .description = "Force the removal of a running container (uses SIGKILL)"},
         {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "volumes", .shorthand = 'v', .description = "Remove anonymous volumes associated with the container"},
@@ -103,8 +103,11 @@ std::vector<Command> container_commands() {
       .usage = "CONTAINER [CONTAINER...]",
       .summary = "Stop one or more running containers",
       .handler = handle_container_stop,
-      .args = at_least(1),
+      .args = any_args(),  // or --cidfile
       .flags = {
+        {.name = "cidfile", .type = FlagType::StringList, .description = "Read the container ID from the file",
+         .value_name = "stringArray"},
+        {.name = "ignore", .shorthand = 'i', .description = "Ignore errors when a specified container is missing"},
         {.name = "signal", .shorthand = 's', .type = FlagType::String,
          .description = "Signal to send to the container (default: the container's StopSignal)"},
         {.name = "time", .shorthand = 't', .type = FlagType::String,

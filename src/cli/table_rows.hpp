@@ -23,5 +23,6 @@ std::vector<Command> process_commands();  // table_process.cpp: pause, unpause, 
 std::vector<Command> exec_commands();  // table_exec.cpp
 std::vector<Command> registry_commands();  // table_registry.cpp: login, logout
 std::vector<Command> search_commands();  // table_search.cpp
+std::vector<Command> generate_commands();  // table_generate.cpp: generate systemd
 
 }  // namespace kayak::cli::rows

@@ -48,8 +48,12 @@ std::vector<Command> run_commands() {
       .usage = "CONTAINER [CONTAINER...]",
       .summary = "Start one or more stopped containers",
       .handler = handle_start,
-      .args = at_least(1),
+      .args = any_args(),  // or --all
       .flags = {
+        {.name = "all", .description = "Start all containers regardless of their state or configuration"},
+        {.name = "filter", .shorthand = 'f', .type = FlagType::StringList,
+         .description = "Filter the containers --all starts (ps's filters, and restart-policy=)",
+         .value_name = "filter"},
         {.name = "attach", .shorthand = 'a', .description = "Attach STDOUT/STDERR and forward signals"},
         detach_keys_flag(),
         {.name = "interactive", .shorthand = 'i', .description = "Attach container's STDIN"},

@@ -36,6 +36,25 @@ std::optional<std::string> caller_env(const std::string& name) {
 
 namespace {
 
+// The command line that creates the container, as podman records it
+// (CreateCommand): `generate systemd --new` runs it again.
+std::vector<std::string> own_command_line() {
+  std::string raw;
+  try {
+    raw = fs::read_file("/proc/self/cmdline");
+  } catch (const Error&) {
+    return {};
+  }
+  std::vector<std::string> words;
+  size_t start = 0;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\0') continue;
+    words.push_back(raw.substr(start, i - start));
+    start = i + 1;
+  }
+  return words;
+}
+
 std::string new_container_id() { return random_hex_id(); }
 
 // One -e value or --env-file line: "K=V" as is; "K" takes the caller's
@@ -404,6 +423,9 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
     c.nano_cpus = static_cast<int64_t>(std::llround(cpus * 1e9));
   }
   c.cidfile = o.cidfile;
+  if (!o.pidfile.empty()) c.pidfile = fs::absolute(o.pidfile);
+  c.sdnotify = o.sdnotify;
+  c.create_command = own_command_line();
   return c;
 }
 

@@ -76,6 +76,7 @@ struct Filters {
   std::vector<std::string> ancestors;  // as typed
   std::vector<std::pair<std::string, std::optional<std::string>>> labels;
   std::vector<int> exited;
+  std::vector<std::string> restart_policies;  // podman's restart-policy=
 };
 
 Filters parse_filters(const std::vector<std::string>& specs, bool& all) {
@@ -106,6 +107,11 @@ Filters parse_filters(const std::vector<std::string>& specs, bool& all) {
       } else {
         f.labels.emplace_back(value.substr(0, eq2), value.substr(eq2 + 1));
       }
+    } else if (key == "restart-policy") {
+      static const std::vector<std::string> known = {"no", "always", "unless-stopped", "on-failure"};
+      if (std::find(known.begin(), known.end(), value) == known.end())
+        fail("invalid filter 'restart-policy={}': one of no, always, unless-stopped, on-failure", value);
+      f.restart_policies.push_back(value);
     } else if (key == "exited") {
       auto code = str::parse_int(value);
       if (!code) fail("invalid filter 'exited={}'", value);
@@ -124,6 +130,11 @@ bool starts_with_layers(const std::vector<std::string>& layers, const std::vecto
 bool matches(const Filters& f, const store::ContainerConfig& c, const store::ContainerState& s,
              const std::vector<std::vector<std::string>>& ancestor_layers) {
   if (!f.statuses.empty() && std::find(f.statuses.begin(), f.statuses.end(), s.status) == f.statuses.end()) return false;
+  if (!f.restart_policies.empty()) {
+    std::string policy = c.restart.name.empty() ? "no" : c.restart.name;
+    if (std::find(f.restart_policies.begin(), f.restart_policies.end(), policy) == f.restart_policies.end())
+      return false;
+  }
   if (!f.names.empty() && std::none_of(f.names.begin(), f.names.end(), [&](const std::regex& re) {
         return std::regex_search(c.name, re) || std::regex_search("/" + c.name, re);
       })) {

@@ -4,14 +4,9 @@
 
 #include "kayak/store/volume.hpp"
 #include "kayak/util/error.hpp"
-#include "kayak/util/fs.hpp"
 #include "kayak/util/log.hpp"
-#include "kayak/util/strings.hpp"
-
-#include <unistd.h>
 
 #include <csignal>
-#include <map>
 
 namespace kayak::commands {
 
@@ -83,42 +78,18 @@ std::vector<ContainerItem> remove_containers(store::Context& ctx, const Containe
   if (options.all) {
     for (const auto& id : containers.list_ids()) targets.push_back(id);
   }
-  // The cidfile each target came from, to remove once the container is gone.
-  std::map<std::string, std::string> cidfile_of;
   std::vector<ContainerItem> items;
-  for (const auto& path : options.cidfiles) {
-    std::string id;
-    try {
-      id = std::string(str::trim(fs::read_file(path)));
-      if (id.empty()) fail("container ID file {} is empty", path);
-    } catch (const Error& e) {
-      if (options.ignore_missing && !fs::exists(path)) continue;
-      items.push_back({.target = path, .line = {}, .error = e.what(), .exit_code = e.exit_code()});
-      continue;
-    }
-    targets.push_back(id);
-    cidfile_of[id] = path;
-  }
   for (const auto& target : targets) {
     ContainerItem item;
     item.target = target;
-    bool gone = false;
     try {
       remove_one(ctx, containers, target, options);
       item.line = target;
-      gone = true;
     } catch (const Error& e) {
-      bool missing = std::string_view(e.what()).starts_with("No such container");
-      if (options.ignore_missing && missing) {
-        gone = true;
-      } else {
-        item.error = e.what();
-        item.exit_code = e.exit_code();
-      }
+      item.error = e.what();
+      item.exit_code = e.exit_code();
     }
-    if (auto it = cidfile_of.find(target); gone && it != cidfile_of.end()) ::unlink(it->second.c_str());
-    // An ignored missing container prints nothing, as Podman's rm -i.
-    if (!item.error.empty() || !item.line.empty()) items.push_back(std::move(item));
+    items.push_back(std::move(item));
   }
   return items;
 }

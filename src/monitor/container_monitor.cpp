@@ -15,7 +15,10 @@
 #include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
 #include "kayak/util/process.hpp"
+#include "kayak/util/sd_notify.hpp"
+#include "kayak/util/signals.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,11 +97,19 @@ public:
     if (first_start_) state.restart_count = 0;
     first_start_ = false;
     containers_.write_state(config_.id, state);
+    if (!config_.pidfile.empty()) {
+      try {
+        fs::write_file_atomic(config_.pidfile, std::to_string(launched.pid), 0644);
+      } catch (const Error& e) {
+        log::warn("--pidfile: {}", e.what());
+      }
+    }
   }
 
   int exited(int exit_code) override {
     // Host ports are free the moment the container is down.
     network_.detach();
+    if (!config_.pidfile.empty()) ::unlink(config_.pidfile.c_str());
     try {
       return record_exit(exit_code);
     } catch (const Error& e) {
@@ -203,6 +214,38 @@ void report(int fd, const std::string& text) {
   ::close(fd);
 }
 
+// The socket path the container sees with --sdnotify=container.
+constexpr const char* kContainerNotifySocket = "/run/notify/notify.sock";
+
+// --sdnotify=container: the unit's socket is bound into the container and
+// named in its environment, so the application sends READY=1 itself.
+void pass_notify_socket(runtime::ContainerSpec& spec, const std::string& socket) {
+  if (socket.starts_with('@'))
+    fail("--sdnotify=container: NOTIFY_SOCKET {} is in the abstract namespace, which the container's network "
+         "namespace cannot reach; use --sdnotify=conmon", socket);
+  runtime::Mount bind;
+  bind.type = "bind";
+  bind.source = socket;
+  bind.destination = kContainerNotifySocket;
+  bind.file = true;
+  bind.recursive = false;
+  spec.mounts.push_back(std::move(bind));
+  spec.process.env.push_back(std::string("NOTIFY_SOCKET=") + kContainerNotifySocket);
+}
+
+// Tells systemd the container runs: MAINPID is this monitor (the process
+// that lives as long as the container), READY=1 unless the container sends
+// it itself. A failure is a warning: the container runs either way.
+void notify_started(const std::string& socket, const std::string& mode) {
+  std::string message = fmt::format("MAINPID={}\n", ::getpid());
+  if (mode != "container") message += "READY=1\n";
+  try {
+    sdnotify::send(socket, message);
+  } catch (const Error& e) {
+    log::warn("{}", e.what());
+  }
+}
+
 }  // namespace
 
 void mark_stop_requested(const std::string& run_dir) {
@@ -220,6 +263,11 @@ int run_monitored(MonitorRequest request) {
   options.local = request.local;
   options.sig_proxy = request.sig_proxy;
   options.initial_clients = std::move(request.attach_clients);
+  // $NOTIFY_SOCKET of a Type=notify unit: used here, never inherited by
+  // what the monitor starts.
+  const std::string notify_socket = sdnotify::socket_from_env();
+  ::unsetenv("NOTIFY_SOCKET");
+  std::string notify_mode;
   std::optional<network::ContainerNetwork> network;
   std::optional<StateRecorder> recorder;
   std::optional<Monitor> monitor;
@@ -261,6 +309,7 @@ int run_monitored(MonitorRequest request) {
   }
   try {
     config = containers.config(request.id);
+    notify_mode = config.sdnotify.empty() ? "conmon" : config.sdnotify;
     options.tty = config.tty;
     options.open_stdin = config.open_stdin;
     if (config.log_driver == "journald") {
@@ -279,6 +328,15 @@ int run_monitored(MonitorRequest request) {
 
     SpecContext spec_context{store, containers, context.identity()};
     spec = build_container_spec(spec_context, config);
+    if (!notify_socket.empty() && notify_mode == "container") pass_notify_socket(spec, notify_socket);
+    if (!config.sdnotify.empty() || !notify_socket.empty()) {
+      // Under a unit: systemd's SIGTERM stops the container cleanly.
+      options.stop_on_term = MonitorOptions::StopOnTerm{
+        .signal = sig::parse(config.stop_signal).value_or(SIGTERM),
+        .timeout_ms = config.stop_timeout.value_or(10) * 1000,
+        .on_stop = [run_dir] { mark_stop_requested(run_dir); },
+      };
+    }
     if (cgroups.delegated()) {
       cgroup = runtime::create_container_cgroup(cgroups, config.id,
                                                 {config.memory, config.pids_limit, config.nano_cpus});
@@ -313,6 +371,9 @@ int run_monitored(MonitorRequest request) {
     report(request.ready_fd, encode_start_report(e.exit_code() ? e.exit_code() : 125, e.what()));
     throw;
   }
+  // Before the report: `kayak start` under a unit exits once it has the
+  // report, and systemd must know the new MAINPID by then.
+  if (!notify_socket.empty() && notify_mode != "ignore") notify_started(notify_socket, notify_mode);
   report(request.ready_fd, encode_start_report(0, ""));
   int code = monitor->run();
   drop_cgroup();

@@ -74,6 +74,7 @@ struct Monitor::Impl {
   std::optional<int> exit_code;  // the init has been reaped
   int64_t exited_at_ns = 0;
   int64_t restart_at_ms = -1;    // a restart is waiting for its delay
+  int64_t kill_at_ms = -1;       // a stop (stop_on_term) kills at this time
   bool finished = false;
   int last_exit_code = 0;
 
@@ -243,9 +244,21 @@ struct Monitor::Impl {
       reap();
     } else if (signo == SIGWINCH) {
       copy_window_size();
+    } else if (signo == SIGTERM && options.stop_on_term) {
+      stop_by_term();
     } else {
       forward_signal(signo);
     }
+  }
+
+  void stop_by_term() {
+    const auto& stop = *options.stop_on_term;
+    if (stop.on_stop) stop.on_stop();
+    // A restart waiting for its delay does not happen.
+    restart_at_ms = -1;
+    if (!running()) return;
+    forward_signal(stop.signal);
+    if (kill_at_ms < 0) kill_at_ms = monotonic_ms() + stop.timeout_ms;
   }
 
   // ---- the run's end ------------------------------------------------------
@@ -345,6 +358,10 @@ struct Monitor::Impl {
         timeout = static_cast<int>(std::max<int64_t>(left, 0));
       }
       if (restart_at_ms >= 0) timeout = static_cast<int>(std::max<int64_t>(restart_at_ms - monotonic_ms(), 0));
+      if (kill_at_ms >= 0 && running()) {
+        int left = static_cast<int>(std::max<int64_t>(kill_at_ms - monotonic_ms(), 0));
+        timeout = timeout < 0 ? left : std::min(timeout, left);
+      }
 
       int ready = ::poll(fds.data(), fds.size(), timeout);
       if (ready < 0 && errno != EINTR) fail_errno("poll");
@@ -357,6 +374,10 @@ struct Monitor::Impl {
         if (drained) end_of_run();
       }
       if (restart_at_ms >= 0 && monotonic_ms() >= restart_at_ms) restart();
+      if (kill_at_ms >= 0 && running() && monotonic_ms() >= kill_at_ms) {
+        forward_signal(SIGKILL);
+        kill_at_ms = -1;
+      }
     }
     say_goodbye();
     return last_exit_code;
@@ -379,6 +400,7 @@ void Monitor::start() {
   Impl& m = *impl_;
   std::vector<int> signals = {SIGCHLD, SIGWINCH};
   if (m.options.sig_proxy) signals.insert(signals.end(), kProxiedSignals.begin(), kProxiedSignals.end());
+  else if (m.options.stop_on_term) signals.push_back(SIGTERM);
   m.signals.emplace(signals);
   // A closed attach socket or caller pipe is an error from write, not death.
   survive_sigpipe();

@@ -117,6 +117,8 @@ json::Value ContainerConfig::to_json() const {
   v.set("nano_cpus", nano_cpus);
   v.set("cidfile", cidfile);
   v.set("sdnotify", sdnotify);
+  v.set("pidfile", pidfile);
+  v.set("create_command", json::Value::strings(create_command));
   return v;
 }
 
@@ -184,6 +186,8 @@ ContainerConfig ContainerConfig::from_json(const json::Value& doc) {
   c.nano_cpus = doc.int_or("nano_cpus");
   c.cidfile = doc.string_or("cidfile");
   c.sdnotify = doc.string_or("sdnotify");
+  c.pidfile = doc.string_or("pidfile");
+  c.create_command = doc.strings_at("create_command");
   return c;
 }
 

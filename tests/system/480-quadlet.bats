@@ -247,3 +247,33 @@ EOF2
     assert ""
     run_kayak 125 rm no-such-container
 }
+
+# unit_words FILE KEY: the words of KEY= in a generated unit, with %t/%N
+# expanded as systemd would (to the test dir and the unit's name), in $words.
+unit_words() {
+    local line name
+    name=$(basename "$1" .service)
+    line=$(sed -n "s/^$2=//p" "$1" | head -1)
+    line=${line#-}
+    line=${line//%t/$TEST_DIR}
+    line=${line//%N/$name}
+    read -ra words <<<"$line"
+}
+
+@test "quadlet: the unit's ExecStart, ExecStopPost, ExecStart again: a fresh container each time" {
+    make_busybox_image
+    printf '[Container]\nImage=kayak/busybox:latest\nExec=echo hello from the unit\n' > "$UNITS/hello.container"
+    generate "$OUT"
+    local round
+    for round in 1 2; do
+        unit_words "$OUT/hello.service" ExecStart
+        assert "${words[0]}" == "$KAYAK_BINARY"
+        run_kayak "${words[@]:1}"
+        assert "hello from the unit"
+        # --rm: gone once it exited; ExecStopPost cleans up the ID file.
+        run_kayak 125 inspect systemd-hello
+        unit_words "$OUT/hello.service" ExecStopPost
+        run_kayak "${words[@]:1}"
+        [[ ! -e $TEST_DIR/hello.cid ]] || die "round $round: the cidfile is left behind"
+    done
+}

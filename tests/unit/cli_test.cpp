@@ -351,7 +351,7 @@ TEST_CASE("cli: group and top-level help list their commands") {
 
   std::string root = root_help(command_table());
   CHECK(root.starts_with("Usage:  kayak [OPTIONS] COMMAND\n"));
-  CHECK(str::contains(root, "Management Commands:\n  container   Manage containers\n  image       Manage images\n  system      Manage kayak\n"));
+  CHECK(str::contains(root, "Management Commands:\n  container   Manage containers\n  generate    Generate structured data based on containers\n  image       Manage images\n  system      Manage kayak\n"));
   CHECK(str::contains(root, "\n  images      List images\n"));
   CHECK(str::contains(root, "\n  rmi         Remove one or more images\n"));
   CHECK(str::contains(root, "\n  info        Display system-wide information\n"));

@@ -53,6 +53,8 @@ struct CreateOptions {
   std::string pids_limit;
   std::string cpus;         // "1.5"
   std::string cidfile;
+  std::string pidfile;
+  std::string sdnotify;     // conmon, container, ignore; "" conmon
   bool replace = false;
   // The implicit pull (commands/image_pull.hpp): --pull, -q, --platform,
   // --tls-verify, --authfile.

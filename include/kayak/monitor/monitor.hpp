@@ -71,6 +71,16 @@ struct MonitorOptions {
   // container. Without it (run --sig-proxy=false) they keep their default
   // action on the monitor.
   bool sig_proxy = true;
+  // Under a systemd unit (--sdnotify conmon or container): SIGTERM to the
+  // monitor stops the container as `kayak stop` does -- the image's stop
+  // signal, then SIGKILL after the stop timeout -- rather than passing
+  // SIGTERM on. on_stop runs first (so --restart does not bring it back).
+  struct StopOnTerm {
+    int signal = 15;
+    int timeout_ms = 10000;
+    std::function<void()> on_stop;
+  };
+  std::optional<StopOnTerm> stop_on_term;
 };
 
 class Monitor {

@@ -116,7 +116,13 @@ struct ContainerConfig {
   int64_t pids_limit = 0;   // 0: unset
   int64_t nano_cpus = 0;    // --cpus * 1e9, 0: unset
   std::string cidfile;
-  std::string sdnotify;     // issue 6
+  // --sdnotify: "conmon" (kayak's monitor sends READY=1 once the container
+  // runs), "container" (the container gets the socket and notifies itself),
+  // "ignore"; "" is conmon (podman's default is container, which leaves a
+  // unit waiting for an application that never notifies).
+  std::string sdnotify;
+  std::string pidfile;      // --pidfile: the init's host pid, written at each start
+  std::vector<std::string> create_command;  // the command line that made it (generate systemd --new)
 
   json::Value to_json() const;
   static ContainerConfig from_json(const json::Value& doc);

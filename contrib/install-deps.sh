@@ -23,9 +23,11 @@ runtime_deps=(uidmap busybox-static fuse-overlayfs passt slirp4netns
 # The registry tests run Debian's docker-registry, make its htpasswd file
 # (apache2-utils), their certificates (openssl) and check it with curl.
 # man-db renders the converted man pages in the man-rendering test; gcc and
-# libc6-dev build the static helpers some system tests mount into containers.
-test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db gcc libc6-dev)
-extra_deps=(skopeo podman hyperfine zsh fish wrk)
+# libc6-dev build the static helpers some system tests mount into containers;
+# python3-yaml checks the CI recipes in contrib/ci; systemd gives
+# systemd-analyze, which checks generated and example units.
+test_deps=(bats python3 util-linux passwd docker-registry apache2-utils openssl curl man-db gcc libc6-dev python3-yaml)
+extra_deps=(skopeo podman hyperfine zsh fish wrk systemd)
 
 want=("${build_deps[@]}" "${runtime_deps[@]}" "${test_deps[@]}")
 case "${1:-}" in

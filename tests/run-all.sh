@@ -225,9 +225,11 @@ stage_for_users() {
     chmod 755 "$stage"
     mkdir -p "$stage/bin" "$stage/contrib"
     cp "$kayak_bin" "$stage/bin/kayak"
+    # The Quadlet generator goes beside kayak (480-quadlet.bats looks there).
+    local generator=$build_dir/src/quadlet/kayak-quadlet-generator
+    [[ -x $generator ]] && cp "$generator" "$stage/bin/"
     cp -r tests/system "$stage/system"
-    cp contrib/busybox-image.sh "$stage/contrib/"
-    cp -r contrib/systemd "$stage/contrib/"
+    cp -r contrib/. "$stage/contrib/"
     if [[ -d $images ]]; then
         cp -r --no-preserve=mode,ownership "$images" "$stage/images"
     else

@@ -14,11 +14,14 @@
 #include "kayak/commands/container_port.hpp"
 #include "kayak/commands/container_remove.hpp"
 #include "kayak/commands/container_signal.hpp"
+#include "kayak/store/container.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
 
 #include <fmt/format.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -69,6 +72,20 @@ std::vector<std::string> targets_with_cidfiles(const Invocation& inv) {
     targets.push_back(id);
   }
   return targets;
+}
+
+// The ID files whose container is gone are removed, so the next `run
+// --cidfile` with the same file (a Quadlet unit starting again) can write it.
+void remove_stale_cidfiles(store::Context& ctx, const std::vector<std::string>& files) {
+  store::ContainerStore containers(ctx.store());
+  for (const auto& file : files) {
+    try {
+      std::string id(str::trim(fs::read_file(file)));
+      if (!id.empty() && !containers.exists(id)) ::unlink(file.c_str());
+    } catch (const Error&) {
+      // Missing or unreadable: nothing to clean up.
+    }
+  }
 }
 
 // --ignore: a container that does not exist is not an error.
@@ -172,7 +189,9 @@ int handle_container_rm(Invocation& inv) {
     fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
   }
   store::Context ctx(paths_of(inv));
-  return print_items(without_missing(commands::remove_containers(ctx, options), inv.flag("ignore")));
+  int status = print_items(without_missing(commands::remove_containers(ctx, options), inv.flag("ignore")));
+  remove_stale_cidfiles(ctx, inv.values("cidfile"));
+  return status;
 }
 
 int handle_container_rename(Invocation& inv) {

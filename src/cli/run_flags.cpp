@@ -30,7 +30,7 @@ std::vector<Flag> run_create_flags() {
     {.name = "interactive", .shorthand = 'i', .description = "Keep STDIN open even if not attached"},
     {.name = "label", .shorthand = 'l', .type = FlagType::StringList, .description = "Set meta data on a container",
      .value_name = "list"},
-    {.name = "log-driver", .type = FlagType::String, .description = "Logging driver for the container (k8s-file, none)"},
+    {.name = "log-driver", .type = FlagType::String, .description = "Logging driver for the container (k8s-file, journald, none)"},
     {.name = "log-opt", .type = FlagType::StringList, .description = "Log driver options", .value_name = "list"},
     {.name = "memory", .shorthand = 'm', .type = FlagType::String, .description = "Memory limit", .value_name = "bytes"},
     {.name = "mount", .type = FlagType::StringList, .description = "Attach a filesystem mount to the container",

@@ -24,6 +24,7 @@ std::vector<Command> volume_commands() {
          .description = "Specify volume driver name", .default_value = "local"},
         {.name = "label", .type = FlagType::StringList,
          .description = "Set metadata for a volume", .value_name = "list"},
+        {.name = "ignore", .description = "Don't fail if the volume already exists"},
         {.name = "opt", .shorthand = 'o', .type = FlagType::StringList,
          .description = "Set driver specific options", .value_name = "map"},
       },

@@ -47,6 +47,7 @@ int handle_volume_create(Invocation& inv) {
   options.driver = inv.value_or("driver", "local");
   options.labels = inv.values("label");
   options.opts = inv.values("opt");
+  options.ignore_existing = inv.flag("ignore");
   store::Context ctx(paths_of(inv));
   print_line(commands::create_volume(ctx, options));
   return 0;

@@ -412,7 +412,8 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
 
   c.log_driver = o.log_driver.empty() ? "k8s-file" : o.log_driver;
   if (c.log_driver == "json-file") c.log_driver = "k8s-file";  // Docker's default name, our format
-  if (c.log_driver != "k8s-file" && c.log_driver != "none" && c.log_driver != "passthrough") {
+  if (c.log_driver != "k8s-file" && c.log_driver != "none" && c.log_driver != "passthrough" &&
+      c.log_driver != "journald") {
     fail("unsupported log driver: {}", c.log_driver);
   }
   for (const auto& opt : o.log_opts) {

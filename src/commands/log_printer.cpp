@@ -1,6 +1,7 @@
 // Printing a k8s-file log as `logs` shows it: joined lines, filters, tail,
 // timestamps, following.
 #include "kayak/commands/container_logs.hpp"
+#include "log_source.hpp"
 
 #include "kayak/monitor/log_file.hpp"
 #include "kayak/util/error.hpp"
@@ -63,13 +64,20 @@ void print_log_file(const std::string& path, const LogsOptions& options,
                     const std::function<void(std::string_view)>& out,
                     const std::function<void(std::string_view)>& err,
                     const std::function<bool()>& still_running) {
-  Printer printer(options, out, err);
   monitor::LogFollower follower(path);
+  print_log_source([&](const LogSink& sink) { follower.poll(sink); }, options, out, err, still_running);
+}
+
+void print_log_source(const LogSource& poll, const LogsOptions& options,
+                      const std::function<void(std::string_view)>& out,
+                      const std::function<void(std::string_view)>& err,
+                      const std::function<bool()>& still_running) {
+  Printer printer(options, out, err);
   monitor::LogJoiner joiner;
 
   // What is there now: filtered, then the last N.
   std::deque<LogEntry> backlog;
-  follower.poll([&](LogEntry raw) {
+  poll([&](LogEntry raw) {
     if (auto entry = joiner.add(std::move(raw)); entry && printer.wanted(*entry)) {
       backlog.push_back(std::move(*entry));
       if (options.tail && backlog.size() > *options.tail) backlog.pop_front();
@@ -93,7 +101,7 @@ void print_log_file(const std::string& path, const LogsOptions& options,
   for (;;) {
     if (options.until_ns && timeutil::now_ns() > *options.until_ns) break;
     bool running = still_running();
-    follower.poll(pass);
+    poll(pass);
     if (!running) break;
     ::usleep(kFollowIntervalUs);
   }

@@ -97,7 +97,14 @@ std::string create_volume(store::Context& ctx, const VolumeCreateOptions& option
     if (key != "type" && key != "device" && key != "o") fail("create {}: invalid option key: \"{}\"", options.name, key);
   }
   store::VolumeStore volumes(ctx.store().root());
-  return volumes.create(create).name;
+  if (options.ignore_existing && !options.name.empty() && volumes.exists(options.name)) return options.name;
+  try {
+    return volumes.create(create).name;
+  } catch (const Error&) {
+    // Created by someone else between the check and ours.
+    if (options.ignore_existing && !options.name.empty() && volumes.exists(options.name)) return options.name;
+    throw;
+  }
 }
 
 std::vector<json::Value> list_volumes(const store::Store& store, const std::vector<std::string>& filter_specs) {

@@ -326,7 +326,13 @@ int run_monitored(MonitorRequest request) {
     notify_mode = config.sdnotify.empty() ? "conmon" : config.sdnotify;
     options.tty = config.tty;
     options.open_stdin = config.open_stdin;
-    if (config.log_driver != "none") options.log_path = containers.log_path(config.id);
+    if (config.log_driver == "journald") {
+      options.journal = JournalIdentity{.container_id = config.id, .container_name = config.name, .tag = {}};
+      for (const auto& [key, value] : config.log_options)
+        if (key == "tag") options.journal->tag = value;
+    } else if (config.log_driver != "none") {
+      options.log_path = containers.log_path(config.id);
+    }
     for (const auto& [key, value] : config.log_options)
       if (key == "max-size") options.log_max_size = parse_log_size(value);
     std::string run_dir = containers.run_dir(config.id);

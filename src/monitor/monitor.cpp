@@ -59,6 +59,7 @@ struct Monitor::Impl {
 
   std::optional<SignalPipe> signals;
   std::optional<LogWriter> log;
+  std::optional<JournalWriter> journal;
   AttachServer attach{[this](const Frame& frame) { handle_frame(frame); }};
 
   // The current run of the container.
@@ -142,6 +143,7 @@ struct Monitor::Impl {
         log.reset();
       }
     }
+    if (journal) journal->write(stream, data);
     if (options.local && local_out_open) {
       int fd = stream == LogStream::Stderr && options.local->err >= 0 ? options.local->err : options.local->out;
       if (fd >= 0 && !write_fully(fd, data)) local_out_open = false;
@@ -403,6 +405,7 @@ void Monitor::start() {
   // A closed attach socket or caller pipe is an error from write, not death.
   survive_sigpipe();
   if (!m.options.log_path.empty()) m.log.emplace(m.options.log_path, m.options.log_max_size);
+  if (m.options.journal) m.journal.emplace(*m.options.journal, journal_socket_path());
   m.attach.listen(m.options.attach_socket);
   for (auto& fd : m.options.initial_clients) m.attach.add_client(std::move(fd));
   m.options.initial_clients.clear();

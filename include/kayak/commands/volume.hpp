@@ -18,6 +18,9 @@ struct VolumeCreateOptions {
   std::string driver = "local";     // only "local" exists
   std::vector<std::string> labels;  // K=V or K
   std::vector<std::string> opts;    // K=V: type, device, o (Docker's local driver)
+  // --ignore: a volume of that name already there is fine (its settings
+  // are left as they are), so a unit can run create on every start.
+  bool ignore_existing = false;
 };
 // Returns the volume's name.
 std::string create_volume(store::Context& ctx, const VolumeCreateOptions& options);

@@ -14,6 +14,7 @@
 // Signal handlers only write the signal number to a pipe the loop polls.
 #pragma once
 
+#include "kayak/monitor/journal_writer.hpp"
 #include "kayak/runtime/launch.hpp"
 #include "kayak/util/fd.hpp"
 
@@ -59,6 +60,8 @@ struct MonitorOptions {
   bool open_stdin = false;  // -i: the container's stdin is a pipe kept open (else /dev/null)
   std::string log_path;     // "" : no log
   uint64_t log_max_size = 0;
+  // --log-driver journald: lines go to the journal (journal_writer.hpp).
+  std::optional<JournalIdentity> journal;
   std::string attach_socket;  // listen here; "" : no socket
   // Connections attached from the start (the socketpair of run -it / start -a),
   // so no output is missed between start and attach.

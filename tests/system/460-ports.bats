@@ -40,7 +40,10 @@ print(port)'
 
 # hold_port PORT: a host process listens on PORT until the test ends.
 hold_port() {
-    client hold "$1" > "$TEST_DIR/hold-$1" &
+    # python itself in the background (not a function's subshell), so
+    # teardown's kill reaches it; without bats's fd 3, so a holder that
+    # outlives the test cannot keep bats waiting.
+    python3 "$PORTS_DIR/client.py" hold "$1" >"$TEST_DIR/hold-$1" 3>&- &
     HELD_PIDS+=($!)
     local i
     for i in $(seq 50); do

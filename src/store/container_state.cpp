@@ -7,8 +7,12 @@
 #include "kayak/util/fs.hpp"
 #include "kayak/util/log.hpp"
 #include "kayak/util/process.hpp"
+#include "kayak/util/strings.hpp"
 #include "kayak/util/time.hpp"
 
+#include <signal.h>
+
+#include <algorithm>
 #include <csignal>
 
 namespace kayak::store {
@@ -63,6 +67,31 @@ Liveness observe(const ContainerState& state) {
   return live;
 }
 
+// A monitor that died without its cleanup (SIGKILL) leaves the network
+// helper it started (pasta daemonizes and does not notice the namespace
+// go). Helpers write NAME.pid into the container's run dir, and their
+// command line names that file, which guards against a recycled pid.
+void kill_left_helpers(const std::string& run_dir) {
+  std::vector<std::string> names;
+  try {
+    names = fs::list_dir(run_dir);
+  } catch (const Error&) {
+    return;  // no run dir (another boot): nothing of ours runs
+  }
+  for (const auto& name : names) {
+    if (!name.ends_with(".pid")) continue;
+    std::string pid_file = fs::join(run_dir, name);
+    std::string text, cmdline;
+    if (!fs::read_file_if_exists(pid_file, text)) continue;
+    auto pid = str::parse_int(std::string(str::trim(text)));
+    if (!pid || *pid <= 1) continue;
+    if (!fs::read_file_if_exists(fmt::format("/proc/{}/cmdline", *pid), cmdline)) continue;
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (!str::contains(cmdline, pid_file)) continue;
+    ::kill(static_cast<pid_t>(*pid), SIGKILL);
+  }
+}
+
 }  // namespace
 
 ContainerState ContainerStore::state(const std::string& id) {
@@ -89,6 +118,8 @@ ContainerState ContainerStore::state(const std::string& id) {
       proc::wait_exit(pidfd.get(), 5000);
     }
   }
+  // The monitor is gone: so must be what it started besides the init.
+  kill_left_helpers(run_dir(id));
   write_state(id, fixed);
   return fixed;
 }

@@ -79,6 +79,9 @@ void ContainerStore::reserve_name(const std::string& name, const std::string& id
         !FileLock::try_lock(fs::join(dir(holder), kLockFile), FileLock::Mode::Exclusive, probe)) {
       name_conflict(name, holder);
     }
+    // Its lock is free: crashed, or it finished between our two looks
+    // (config.json written, lock released). Only the first may go.
+    if (exists(holder)) name_conflict(name, holder);
     if (read_link(link) == holder) ::unlink(link.c_str());
   }
   fail("cannot reserve container name {}: it keeps changing", name);

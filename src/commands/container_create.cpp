@@ -41,20 +41,12 @@ namespace {
 // The command line that creates the container, as podman records it
 // (CreateCommand): `generate systemd --new` runs it again.
 std::vector<std::string> own_command_line() {
+  // NUL-terminated words, read as proc_scan reads other processes'.
   std::string raw;
-  try {
-    raw = fs::read_file("/proc/self/cmdline");
-  } catch (const Error&) {
-    return {};
-  }
-  std::vector<std::string> words;
-  size_t start = 0;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\0') continue;
-    words.push_back(raw.substr(start, i - start));
-    start = i + 1;
-  }
-  return words;
+  if (!fs::read_file_if_exists("/proc/self/cmdline", raw)) return {};
+  if (!raw.empty() && raw.back() == '\0') raw.pop_back();
+  if (raw.empty()) return {};
+  return str::split(raw, '\0');
 }
 
 std::string new_container_id() { return random_hex_id(); }

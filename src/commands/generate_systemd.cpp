@@ -64,7 +64,11 @@ GeneratedUnit generate_systemd(store::Context& ctx, const std::string& container
   const std::string& kayak = options.kayak_path;
   const std::string cidfile = "--cidfile=%t/%n.ctr-id";
 
-  std::string service;
+  // What both kinds of unit share: restarts and the stop timeout.
+  std::string service = "Environment=KAYAK_SYSTEMD_UNIT=%n\n";
+  service += fmt::format("Restart={}\n", options.restart_policy);
+  if (options.restart_sec) service += fmt::format("RestartSec={}\n", *options.restart_sec);
+  service += fmt::format("TimeoutStopSec={}\n", stop_timeout + 60);
   if (options.new_container) {
     if (config.create_command.empty())
       fail("container {} has no recorded create command (made by an older kayak): generate it without --new", ident);
@@ -76,29 +80,20 @@ GeneratedUnit generate_systemd(store::Context& ctx, const std::string& container
     std::vector<std::string> globals(run.begin(), verb);
     std::vector<std::string> rest(verb + 1, run.end());
     std::string prefix = exec_line({kayak}) + (globals.empty() ? "" : " " + exec_line(globals));
-    service += "Environment=KAYAK_SYSTEMD_UNIT=%n\n";
-    service += fmt::format("Restart={}\n", options.restart_policy);
-    if (options.restart_sec) service += fmt::format("RestartSec={}\n", *options.restart_sec);
-    service += fmt::format("TimeoutStopSec={}\n", stop_timeout + 60);
     service += "ExecStartPre=/bin/rm -f %t/%n.ctr-id\n";
     service += fmt::format("ExecStart={} run {} --rm --sdnotify=conmon --replace -d {}\n", prefix, cidfile,
                            exec_line(rest));
     service += fmt::format("ExecStop={} stop --ignore -t {} {}\n", prefix, timeout, cidfile);
     service += fmt::format("ExecStopPost={} rm -f --ignore {}\n", prefix, cidfile);
-    service += "Type=notify\nNotifyAccess=all\n";
   } else {
-    service += "Environment=KAYAK_SYSTEMD_UNIT=%n\n";
-    service += fmt::format("Restart={}\n", options.restart_policy);
-    if (options.restart_sec) service += fmt::format("RestartSec={}\n", *options.restart_sec);
-    service += fmt::format("TimeoutStopSec={}\n", stop_timeout + 60);
     std::string target = systemd_exec_word(ident);
     service += fmt::format("ExecStart={} start {}\n", exec_line({kayak}), target);
     service += fmt::format("ExecStop={} stop -t {} {}\n", exec_line({kayak}), timeout, target);
     service += fmt::format("ExecStopPost={} stop -t {} {}\n", exec_line({kayak}), timeout, target);
-    // The monitor `start` spawns sends MAINPID and READY=1 before start
-    // returns (--sdnotify=conmon, the default).
-    service += "Type=notify\nNotifyAccess=all\n";
   }
+  // The monitor sends MAINPID and READY=1 once the container runs, before
+  // run -d or start return (--sdnotify=conmon, the default).
+  service += "Type=notify\nNotifyAccess=all\n";
 
   GeneratedUnit out;
   out.name = unit;

@@ -136,6 +136,18 @@ kill_network_helpers() {
     done
 }
 
+# end_as_a_reboot MONITOR INIT: a reboot ends every process at once,
+# without a word to the store: the monitor first (so nobody records the
+# exit), the init, the network helper; the runroot's tmpfs is empty after.
+end_as_a_reboot() {
+    kill -9 "$1"
+    wait_until 10 gone "$1" || die "the monitor survived SIGKILL"
+    kill -9 "$2"
+    wait_until 10 gone "$2" || die "the init survived SIGKILL"
+    kill_network_helpers
+    rm -rf "$KAYAK_RUNROOT"
+}
+
 # run_detached NAME CMD...: run -d with the test's marker in the
 # environment (see leftovers); sets ID.
 run_detached() {
@@ -435,16 +447,8 @@ gone() { process_gone "$1"; }
     init=$(pid_of before)
     monitor=$(monitor_pid_of "$id")
     record_namespaces "$init"
-    # A reboot ends every process at once, without a word to the store:
-    # the monitor first, so nobody records the exit.
-    kill -9 "$monitor"
-    wait_until 10 gone "$monitor" || die "the monitor survived SIGKILL"
-    kill -9 "$init"
-    wait_until 10 gone "$init" || die "the init survived SIGKILL"
-    # ... the network helper (pasta, slirp4netns) goes too ...
-    kill_network_helpers
-    # ... tmpfs is empty afterwards, and the boot ID changed.
-    rm -rf "$KAYAK_RUNROOT"
+    end_as_a_reboot "$monitor" "$init"
+    # ... and the boot ID changed.
     python3 - "$KAYAK_ROOT/containers/$id/state.json" <<'PY'
 import json, os, sys
 path = sys.argv[1]
@@ -474,12 +478,7 @@ PY
     init=$(pid_of after)
     monitor=$(monitor_pid_of "$id")
     record_namespaces "$init"
-    kill -9 "$monitor"
-    wait_until 10 gone "$monitor" || die "the monitor survived SIGKILL"
-    kill -9 "$init"
-    wait_until 10 gone "$init" || die "the init survived SIGKILL"
-    kill_network_helpers
-    rm -rf "$KAYAK_RUNROOT"
+    end_as_a_reboot "$monitor" "$init"
     run_kayak rm after
     assert "after"
     assert_nothing_left

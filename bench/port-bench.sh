@@ -92,7 +92,9 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
 
 image=localhost/debian-apps:nginx-latest
 k pull -q "oci:$images/debian-apps:nginx-latest" >/dev/null
-((have_podman)) && p pull -q "oci:$images/debian-apps:nginx-latest" >/dev/null
+# podman names an image pulled from oci:DIR:REF after REF alone; loading
+# kayak's save gives both tools the same name.
+((have_podman)) && { k save "$image" | p load -q >/dev/null; }
 
 # ---- requests per second through -p
 kport=$(free_port)

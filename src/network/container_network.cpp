@@ -13,8 +13,7 @@ void ContainerNetwork::attach(pid_t init_pid) {
   detach();
   try {
     helper_ = start_user_mode_network(request_, init_pid);
-    bool helper_forwards = helper_ && helper_->forwards_ports();
-    if (!request_.ports.empty() && !helper_forwards) forwarder_ = start_port_forwarder(request_, init_pid);
+    if (!request_.ports.empty()) forwarder_ = start_port_forwarder(request_, init_pid);
   } catch (...) {
     detach();
     throw;

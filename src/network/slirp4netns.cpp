@@ -33,7 +33,6 @@ public:
     stop_helper(pidfd_);
   }
   std::string name() const override { return "slirp4netns"; }
-  bool forwards_ports() const override { return false; }
 
 private:
   UniqueFd pidfd_;

@@ -44,12 +44,6 @@ start_server() {
     die "the test server did not start"
 }
 
-# The pid of container NAME's monitor (its helpers are its children).
-kayak_monitor_pid() {
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitor_pid"])' \
-        "$KAYAK_ROOT/containers/$(kayak inspect -f '{{.Id}}' "$1")/state.json"
-}
-
 @test "pasta: the container reaches the host's 127.0.0.1 through host.containers.internal; hosts and resolv.conf" {
     need_helper pasta
     start_server

@@ -2,9 +2,10 @@
 # Published ports through kayak's own forwarder: -p HOST:CTR, chosen ports,
 # ranges, -P with EXPOSE, UDP, errors before anything is created, the port
 # freed with the container, large transfers both ways and half-close. Only
-# 127.0.0.1 is contacted. (The default network has no user-mode helper yet,
-# so the forwarder serves every -p; `--network none` says so explicitly
-# where the helper would otherwise take over.)
+# 127.0.0.1 is contacted. The forwarder serves -p under every network mode;
+# most tests use `--network none` so they do not depend on pasta or
+# slirp4netns being usable. pasta's own forwarding (its -t option, given by
+# the user) is tested at the end.
 
 load helpers
 
@@ -120,6 +121,33 @@ make_httpd_image() {
     run_kayak run -d --name web3 -p "$port:80" myimg/httpd:ports
     fetch "http://127.0.0.1:$port/"
     assert "<h1>hello from kayak</h1>"
+}
+
+@test "ports: under pasta, -p goes through kayak's forwarder; -t in --network pasta: forwards natively" {
+    command -v pasta >/dev/null || skip "pasta is not installed"
+    [[ -r /dev/net/tun && -w /dev/net/tun ]] || skip "no access to /dev/net/tun"
+    local port native monitor
+    port=$(free_port)
+    run_kayak run -d --name viakayak --network pasta -p "$port:8080" "$BUSYBOX_REF" httpd -f -p 8080 -h /etc
+    fetch "http://127.0.0.1:$port/hostname"
+    assert "${output:0:12}" == "$(kayak inspect -f '{{.Id}}' viakayak | cut -c1-12)"
+    monitor=$(kayak_monitor_pid viakayak)
+    pgrep -P "$monitor" -x kayak-ports >/dev/null || die "no kayak-ports forwarder under the monitor $monitor"
+    run pgrep -P "$monitor" -f -- "-t $port:8080"
+    assert "$status" -eq 1 "pasta was given the published port"
+    run_kayak port viakayak
+    assert "8080/tcp -> 0.0.0.0:$port"
+
+    native=$(free_port)
+    run_kayak run -d --name viapasta --network "pasta:-t,$native:8080" "$BUSYBOX_REF" httpd -f -p 8080 -h /etc
+    fetch "http://127.0.0.1:$native/hostname"
+    assert "${output:0:12}" == "$(kayak inspect -f '{{.Id}}' viapasta | cut -c1-12)"
+    monitor=$(kayak_monitor_pid viapasta)
+    pgrep -P "$monitor" -f -- "-t $native:8080" >/dev/null || die "pasta under $monitor lacks -t $native:8080"
+    run pgrep -P "$monitor" -x kayak-ports
+    assert "$status" -eq 1 "a forwarder runs without -p"
+    run_kayak rm -f viapasta
+    client bindable "$native" || die "port $native still taken after rm -f"
 }
 
 @test "ports: -P publishes EXPOSEd ports on free host ports; -p CTR and IP::CTR choose one" {

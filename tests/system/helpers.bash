@@ -388,3 +388,10 @@ check_with_python() {
     _log_output
     assert "$status" -eq 0 "python check"
 }
+
+# The pid of container NAME's monitor (its helpers and port forwarder,
+# named kayak-ports, are its children).
+kayak_monitor_pid() {
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitor_pid"])' \
+        "$KAYAK_ROOT/containers/$(kayak inspect -f '{{.Id}}' "$1")/state.json"
+}

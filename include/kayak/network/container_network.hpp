@@ -1,7 +1,7 @@
 // The network a container gets beyond its own namespace, for one start:
 // the user-mode helper that connects it to the outside (pasta or
-// slirp4netns, network/user_mode_net.hpp) and its published ports (pasta's
-// own forwarding, or kayak's forwarder, network/port_forwarder.hpp).
+// slirp4netns, network/user_mode_net.hpp) and kayak's forwarder for its
+// published ports (network/port_forwarder.hpp).
 //
 // The monitor makes one per start and calls attach() from
 // runtime::launch's namespaces_ready hook, so both are up before the

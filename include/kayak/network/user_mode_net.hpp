@@ -15,9 +15,6 @@ public:
   virtual ~UserModeNetwork() = default;
   // "pasta" or "slirp4netns" (shown by inspect and info).
   virtual std::string name() const = 0;
-  // The helper publishes request.ports itself (pasta does): kayak's
-  // forwarder is not started.
-  virtual bool forwards_ports() const = 0;
 };
 
 // Starts the helper for the namespace of init_pid, or returns nullptr when

@@ -360,8 +360,9 @@ store::ContainerConfig build_container_config(const CreateOptions& o, const std:
   c.publish = o.publish;
   c.publish_all = o.publish_all;
   if (!c.publish.empty() || c.publish_all) {
-    if (c.network_mode == "host") {
-      log::warn("published ports are discarded when using host network mode");
+    if (!network::mode_publishes_ports(c.network_mode)) {
+      log::warn("published ports are discarded when using {} network mode",
+                c.network_mode == "host" ? "host" : "container");
     } else {
       // Before anything is recorded: a taken or privileged host port fails
       // the create, not a later start.

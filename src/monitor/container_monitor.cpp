@@ -252,10 +252,10 @@ void notify_started(const std::string& socket, const std::string& mode) {
 }
 
 // -p and -P for this start, every host port fixed (free ports chosen now).
-// A container on the host's network publishes nothing: its ports are the
-// host's already.
+// A container on the host's network, or in another container's, publishes
+// nothing (network/helper_plan.hpp).
 std::vector<network::PortBinding> published_ports(const store::ContainerConfig& config) {
-  if (config.network_mode == "host") return {};
+  if (!network::mode_publishes_ports(config.network_mode)) return {};
   return network::choose_host_ports(
     network::ports_to_publish(config.publish, config.publish_all, config.exposed_ports));
 }

@@ -29,33 +29,92 @@ SocketPair make_socketpair() {
   return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd, int cgroup_fd) {
-  int fd = -1;
+namespace {
+
+// clone3 with a pidfd (stored in *pidfd) and, when cgroup_fd >= 0, born in
+// that cgroup v2 directory: no window where it runs unlimited
+// (CLONE_INTO_CGROUP). Returns what the syscall returns.
+long raw_clone3(uint64_t flags, int cgroup_fd, int* pidfd) {
   struct clone_args args;
   std::memset(&args, 0, sizeof args);
   args.flags = flags | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(&fd);
-  args.exit_signal = SIGCHLD;
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  // With CLONE_PARENT clone3 takes no exit signal: the child inherits the
+  // caller's own (SIGCHLD, from fork), which goes to the shared parent.
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   if (cgroup_fd >= 0) {
-    // Born in its cgroup: no window where it runs unlimited (CLONE_INTO_CGROUP).
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = static_cast<uint64_t>(cgroup_fd);
   }
-  long pid = ::syscall(SYS_clone3, &args, sizeof args);
-  if (pid < 0) {
-    int err = errno;
-    std::string hint;
-    if ((flags & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EACCES)) {
-      hint = " (user namespaces may be disabled: check the sysctls user.max_user_namespaces and "
-             "kernel.unprivileged_userns_clone)";
-    } else if (err == EINVAL && (flags & CLONE_NEWUSER)) {
-      hint = " (the process has more than one thread)";
-    }
-    throw Error(fmt::format("clone the container process: {}{}", std::strerror(err), hint));
+  return ::syscall(SYS_clone3, &args, sizeof args);
+}
+
+[[noreturn]] void throw_clone_error(int err, uint64_t flags) {
+  std::string hint;
+  if ((flags & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EACCES)) {
+    hint = " (user namespaces may be disabled: check the sysctls user.max_user_namespaces and "
+           "kernel.unprivileged_userns_clone)";
+  } else if (err == EINVAL && (flags & CLONE_NEWUSER)) {
+    hint = " (the process has more than one thread)";
   }
+  throw Error(fmt::format("clone the container process: {}{}", std::strerror(err), hint));
+}
+
+// What the short-lived go-between of clone_child_in_user_namespace sends
+// back: the init's pid, or the step that failed and its errno.
+struct GoBetweenAnswer {
+  pid_t pid = 0;
+  int failed_setns = 0;  // 1: setns into the user namespace failed
+  int err = 0;
+};
+
+}  // namespace
+
+pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd, int cgroup_fd) {
+  int fd = -1;
+  long pid = raw_clone3(flags, cgroup_fd, &fd);
+  if (pid < 0) throw_clone_error(errno, flags);
   if (pid == 0) run_child(plan.steps.data(), plan.steps.size(), report_fd);
   pidfd.reset(fd);
   return static_cast<pid_t>(pid);
+}
+
+pid_t clone_child_in_user_namespace(int userns_fd, uint64_t flags, const Plan& plan, int report_fd,
+                                    UniqueFd& pidfd, int cgroup_fd) {
+  Pipe answer_pipe = make_pipe();
+  pid_t go_between = ::fork();
+  if (go_between < 0) fail_errno("fork");
+  if (go_between == 0) {
+    // Only raw syscalls from here, and _exit: this is a copy of the caller.
+    GoBetweenAnswer answer;
+    if (::setns(userns_fd, CLONE_NEWUSER) < 0) {
+      answer.failed_setns = 1;
+      answer.err = errno;
+    } else {
+      int unused = -1;
+      long pid = raw_clone3(flags | CLONE_PARENT, cgroup_fd, &unused);
+      if (pid == 0) run_child(plan.steps.data(), plan.steps.size(), report_fd);
+      if (pid < 0) answer.err = errno;
+      else answer.pid = static_cast<pid_t>(pid);
+    }
+    ssize_t ignored = ::write(answer_pipe.write.get(), &answer, sizeof answer);
+    (void)ignored;
+    ::_exit(0);
+  }
+  answer_pipe.write.reset();
+  GoBetweenAnswer answer;
+  ssize_t n;
+  while ((n = ::read(answer_pipe.read.get(), &answer, sizeof answer)) < 0 && errno == EINTR) {
+  }
+  wait_for_exit(go_between);
+  if (n != static_cast<ssize_t>(sizeof answer)) fail("start the container process: its go-between died");
+  if (answer.failed_setns)
+    throw Error(fmt::format("join the user namespace that owns the network namespace: {}", std::strerror(answer.err)));
+  if (answer.pid <= 0) throw_clone_error(answer.err, flags);
+  // The init is our child (CLONE_PARENT): its pid cannot be reused before
+  // we reap it, so opening the pidfd here is race-free.
+  pidfd = open_pidfd(answer.pid);
+  return answer.pid;
 }
 
 std::optional<Report> read_report(int fd) {

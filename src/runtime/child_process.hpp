@@ -30,6 +30,16 @@ SocketPair make_socketpair();  // close-on-exec, SOCK_SEQPACKET
 // cgroup_fd >= 0: the child starts in that cgroup v2 directory.
 pid_t clone_child(uint64_t flags, const Plan& plan, int report_fd, UniqueFd& pidfd, int cgroup_fd = -1);
 
+// The same, with the child inside an existing user namespace (userns_fd)
+// instead of the caller's: a short-lived forked go-between enters it and
+// clones the child with CLONE_PARENT, so the child is still the caller's
+// own. flags must not hold CLONE_NEWUSER. A rootless container joining
+// another's network namespace needs this: setns into a network namespace
+// takes CAP_SYS_ADMIN over the user namespace that owns it, which a
+// container in a user namespace of its own never has.
+pid_t clone_child_in_user_namespace(int userns_fd, uint64_t flags, const Plan& plan, int report_fd,
+                                    UniqueFd& pidfd, int cgroup_fd = -1);
+
 // Reads the child's report until the pipe closes: nothing means execve
 // succeeded (the pipe is close-on-exec).
 std::optional<Report> read_report(int fd);

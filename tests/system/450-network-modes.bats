@@ -148,9 +148,8 @@ start_server() {
 }
 
 @test "--network container:web1 reaches web1 on 127.0.0.1" {
-    # Known gap: a rootless container joins web1's network namespace but not
-    # its user namespace, and setns then fails (EPERM).
-    skip_if_rootless "container: does not yet join the other container's user namespace when rootless"
+    # Rootless, the joiner runs in web1's user namespace (it owns the
+    # network namespace): same IDs, so files and processes agree.
     mkdir -p "$TEST_DIR/site"
     echo "served by web1" > "$TEST_DIR/site/index.html"
     run_kayak run -d --name web1 --network none -v "$TEST_DIR/site:/site:ro" "$BUSYBOX_REF" \
@@ -167,4 +166,28 @@ start_server() {
     local pid=$output
     run_kayak run --rm --network "ns:/proc/$pid/ns/net" "$BUSYBOX_REF" wget -q -O - http://127.0.0.1:8080/
     assert "served by web1"
+    # A joiner that lives on: exec into it, its own pid namespace, and it
+    # outlives web1 (the namespace stays while anyone is in it).
+    run_kayak_split 0 run -d --name joiner --network container:web1 -p 8099:80 "$BUSYBOX_REF" sleep 1000
+    assert "$stderr" =~ "published ports are discarded when using container network mode"
+    run_kayak port joiner
+    assert ""
+    run_kayak exec joiner wget -q -O - http://127.0.0.1:8080/
+    assert "served by web1"
+    run_kayak exec joiner ps -o pid,comm
+    assert "$output" !~ "httpd"
+    run_kayak exec joiner id -u
+    assert "0"
+    run_kayak rm -f web1
+    run_kayak exec joiner cat /proc/net/dev
+    assert "$output" =~ "lo:"
+    run_kayak rm -f joiner
+}
+
+@test "--network ns: of the host's own namespace is refused rootless with a reason" {
+    skip_if_root "root may join any network namespace"
+    run_kayak_split 125 run --rm --network ns:/proc/self/ns/net "$BUSYBOX_REF" true
+    assert "$stderr" =~ "belongs to the host's user namespace"
+    run_kayak ps -a -q
+    assert ""
 }

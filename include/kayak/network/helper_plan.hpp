@@ -34,6 +34,13 @@ struct UserModePlan {
 // own that a helper connects ("", private, bridge, default, pasta*, slirp4netns*).
 bool is_private_mode(const std::string& mode);
 
+// False for the modes whose ports are not the container's to publish: host
+// (they are the host's already) and container: (the owner of the
+// namespace publishes them), as podman discards them there.
+inline bool mode_publishes_ports(const std::string& mode) {
+  return mode != "host" && !mode.starts_with("container:");
+}
+
 // The plan for a network mode. Throws for an explicit helper that is not
 // installed or cannot run (no /dev/net/tun access), and for bad options.
 UserModePlan plan_user_mode_network(const std::string& mode);

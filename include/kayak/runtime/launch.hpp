@@ -42,6 +42,10 @@ struct Launched {
 // leaves a process behind on failure. Mounts exist only in the container's
 // mount namespace: nothing is left mounted on the host when it exits.
 //
+// Joining a network namespace (NetworkNamespace::Path) rootless, the init
+// gets no user namespace of its own: it runs in the one that owns the
+// network namespace (another container's), whose ID maps are already set.
+//
 // The init is pid 1 of its pid namespace and a child of the caller (the
 // caller reaps it). With fuse-overlayfs the daemon runs inside the
 // container's pid namespace (a child of the init) and dies with it.

@@ -106,10 +106,13 @@ start_server() {
     run_kayak_split 125 create --network pasta:--netns,/x "$BUSYBOX_REF"
     [[ $stderr =~ "pasta: option --netns is set by kayak" || $stderr =~ "pasta" ]] || die "unexpected: $stderr"
     need_helper slirp4netns
-    run_kayak run --rm --network slirp4netns --dns 192.0.2.53 --add-host db:10.9.9.9 "$BUSYBOX_REF" \
+    run_kayak run --rm --network slirp4netns --dns 192.0.2.53 --add-host db:10.9.9.9 \
+        --dns-search corp.test --dns-search lab.test --dns-option ndots:2 --dns-option timeout:3 "$BUSYBOX_REF" \
         cat /etc/resolv.conf /etc/hosts
     assert "$output" =~ "nameserver 192.0.2.53"
     assert_not_contains "$output" "10.0.2.3"
+    assert "$output" =~ "search corp.test lab.test"
+    assert "$output" =~ "options ndots:2 timeout:3"
     assert "$output" =~ "10.9.9.9	db"
 }
 

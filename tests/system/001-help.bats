@@ -86,6 +86,8 @@ ALL_COMMANDS=(
 
     run_kayak version --format json
     check_with_python 'import json,sys; json.load(sys.stdin)'
+    run_kayak version -f '{{.Client.Os}}/{{.Client.Arch}}'
+    assert "$output" =~ "^linux/[a-z0-9]+$"
 }
 
 @test "unknown flag: Error line, a hint, exit 125" {

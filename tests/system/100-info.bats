@@ -65,6 +65,8 @@ load helpers
     check_with_python 'import json,sys; json.load(sys.stdin); print("ok")'
     run_kayak system info --format '{{.StoreRoot}}'
     assert "$KAYAK_ROOT"
+    run_kayak info -f '{{.RunRoot}}'
+    assert "$KAYAK_RUNROOT"
 }
 
 @test "the storage driver is probed once and recorded in the store" {

@@ -86,6 +86,8 @@ ALL_COMMANDS=(
 
     run_kayak version --format json
     check_with_python 'import json,sys; json.load(sys.stdin)'
+    run_kayak version -f '{{.Client.Os}}/{{.Client.Arch}}'
+    assert "$output" =~ "^linux/[a-z0-9]+$"
 }
 
 @test "unknown flag: Error line, a hint, exit 125" {
@@ -178,8 +180,24 @@ ALL_COMMANDS=(
     KAYAK_ROOT=$TEST_DIR/other run_kayak images --format '{{.Repository}}'
     assert "in/other"
 
-    run_kayak --log-level debug images -q
-    run_kayak --log-level=error images -q
+    # --runroot beats KAYAK_RUNROOT (the defaults: 100-info.bats).
+    run_kayak info -f '{{.RunRoot}}'
+    assert "$KAYAK_RUNROOT"
+    KAYAK_RUNROOT=$TEST_DIR/env-run run_kayak info -f '{{.RunRoot}}'
+    assert "$TEST_DIR/env-run"
+    KAYAK_RUNROOT=$TEST_DIR/env-run run_kayak --runroot "$TEST_DIR/flag-run" info -f '{{.RunRoot}}'
+    assert "$TEST_DIR/flag-run"
+
+    # The next writer sweeps a stale directory left in the store; only
+    # --log-level debug tells.
+    mkdir "$KAYAK_ROOT/tmp/stale-one"
+    run_kayak_split --log-level debug tag "$BUSYBOX_REF" swept:1
+    assert "$stderr" =~ "removing stale directory .*stale-one" "debug message"
+    [[ ! -e $KAYAK_ROOT/tmp/stale-one ]] || die "the stale directory was not swept"
+    mkdir "$KAYAK_ROOT/tmp/stale-two"
+    run_kayak_split --log-level=error tag "$BUSYBOX_REF" swept:2
+    assert "$stderr" == "" "no debug output at --log-level=error"
+    [[ ! -e $KAYAK_ROOT/tmp/stale-two ]] || die "the stale directory was not swept"
     run_kayak 125 --log-level bogus images
     assert "${lines[0]}" =~ "^Error: .*bogus"
 }

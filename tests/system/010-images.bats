@@ -126,6 +126,10 @@ three_dated_images() {
     assert "$(sort <<<"$output")" == $'busybox\nlocalhost/myimg/httpd'
     run_kayak images --filter dangling=true -q
     assert "$(short_id "$id")"
+    run_kayak images -f dangling=true -q
+    assert "$(short_id "$id")" "-f is --filter"
+    run_kayak images -qf dangling=true
+    assert "$(short_id "$id")" "-qf VALUE"
 }
 
 @test "images --filter reference=PATTERN" {

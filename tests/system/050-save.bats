@@ -69,6 +69,10 @@ for m in json.load(sys.stdin):
     cmp file.tar stdout.tar || die "save > file differs from save -o"
     kayak image save --output=alias.tar "$BUSYBOX_REF"
     cmp file.tar alias.tar || die "image save --output= differs"
+    # -q (podman's) is accepted; save prints nothing either way.
+    run_kayak save -q -o quiet.tar "$BUSYBOX_REF"
+    assert "" "save -q -o prints nothing"
+    cmp file.tar quiet.tar || die "save -q -o differs"
 }
 
 @test "save refuses to write to a terminal" {

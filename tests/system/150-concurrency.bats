@@ -125,6 +125,9 @@ load helpers
     assert "$output" =~ "^(nginx:kill)?$"
     run_kayak_split load -i nginx.tar
     assert "Loaded image: nginx:kill"
+    # The next writer swept the killed load's staging directory and lock.
+    assert "$(ls -A "$KAYAK_ROOT/tmp")" == "" "leftovers in the store's tmp"
+    [[ ! -e $KAYAK_ROOT/incomplete.json ]] || die "an incomplete marker is left"
     run_kayak save -o again.tar nginx:kill
     cmp nginx.tar again.tar || die "the image differs after a killed load"
 }

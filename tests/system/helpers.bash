@@ -205,6 +205,18 @@ assert_store_empty() {
     assert "$leftovers" == "" "layer or image records left in the store"
 }
 
+# assert_aufs_whiteouts DIR: DIR, the layer of `mkarchive layer whiteouts`,
+# as the fuse-overlayfs and vfs drivers store it: the .wh. entries as empty
+# regular files.
+assert_aufs_whiteouts() {
+    local f
+    for f in etc/.wh.hello bin/.wh..wh..opq; do
+        [[ -f $1/$f && ! -s $1/$f ]] || die "$f is not an empty file in the layer"
+    done
+    [[ ! -e $1/etc/hello ]] || die "etc/hello appeared in the whiteout layer"
+    assert "$(ls -A "$1/bin" | sort | tr '\n' ' ')" == ".wh..wh..opq new " "bin/ in the layer"
+}
+
 # ------------------------------------------------------------- skipping
 
 skip_if_not_root()  { [[ -z $IS_ROOTLESS ]] || skip "${1:-needs root}"; }

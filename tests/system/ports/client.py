@@ -6,7 +6,8 @@
                                    side, read the reply to the end; print
                                    "<sha256 of what was sent> <reply>"
   client.py download PORT          read to the end; print "<sha256> <length>"
-  client.py hold PORT              listen on 0.0.0.0:PORT until killed
+  client.py hold PORT [ADDR]       listen on ADDR:PORT until killed (default
+                                   0.0.0.0; an IPv6 ADDR is IPv6 only)
   client.py bindable PORT          exit 0 when 0.0.0.0:PORT can be listened
                                    on now (with SO_REUSEADDR, as servers do)
 """
@@ -70,8 +71,13 @@ def main():
         print(digest.hexdigest(), length)
         return 0
     if mode == "hold":
-        s = socket.socket()
-        s.bind(("0.0.0.0", port))
+        address = sys.argv[3] if len(sys.argv) > 3 else "0.0.0.0"
+        if ":" in address:
+            s = socket.socket(socket.AF_INET6)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        else:
+            s = socket.socket()
+        s.bind((address, port))
         s.listen()
         print("listening", flush=True)
         time.sleep(3600)

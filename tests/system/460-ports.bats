@@ -362,3 +362,27 @@ ipv6_setup() {
     run client download "$down"
     assert "$output" == "$expected 100000000"
 }
+
+@test "ports: resets pass through: no server inside resets the client; clients that reset leave nothing open" {
+    local none stream
+    none=$(free_port)
+    stream=$(free_port)
+    run_kayak run -d --name resets --network none -p "$none:9000" -p "$stream:9001" "$BUSYBOX_REF" sh -c \
+        'nc -ll -p 9001 -e cat /dev/zero & sleep 1000'
+    run client reset "$none"
+    assert "$output" == "reset"
+    local forwarder before i
+    forwarder=$(pgrep -P "$(kayak_monitor_pid resets)" -x kayak-ports) || die "no kayak-ports forwarder"
+    before=$(ls "/proc/$forwarder/fd" | wc -l)
+    for i in $(seq 100); do
+        client abort "$stream" 1 2>/dev/null && break
+        sleep 0.1
+    done
+    client abort "$stream" 20
+    # Each connection held two sockets and four pipe ends; all closed.
+    for i in $(seq 50); do
+        (($(ls "/proc/$forwarder/fd" | wc -l) == before)) && break
+        sleep 0.1
+    done
+    assert "$(ls "/proc/$forwarder/fd" | wc -l)" -eq "$before" "the forwarder still holds the reset connections"
+}

@@ -8,12 +8,17 @@
   client.py download PORT          read to the end; print "<sha256> <length>"
   client.py hold PORT [ADDR]       listen on ADDR:PORT until killed (default
                                    0.0.0.0; an IPv6 ADDR is IPv6 only)
+  client.py reset PORT             connect and read: print "reset" when the
+                                   connection is reset, else what arrived
+  client.py abort PORT N           N times: connect, read a little, close
+                                   with a reset (SO_LINGER 0)
   client.py bindable PORT          exit 0 when 0.0.0.0:PORT can be listened
                                    on now (with SO_REUSEADDR, as servers do)
 """
 import hashlib
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -81,6 +86,20 @@ def main():
         s.listen()
         print("listening", flush=True)
         time.sleep(3600)
+    if mode == "reset":
+        # The reset may come before connect() has returned.
+        try:
+            print(connect(port).recv(100).decode() or "<eof>")
+        except ConnectionResetError:
+            print("reset")
+        return 0
+    if mode == "abort":
+        for _ in range(int(sys.argv[3])):
+            s = connect(port)
+            s.recv(65536)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        return 0
     if mode == "bindable":
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

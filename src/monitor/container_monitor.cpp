@@ -251,13 +251,12 @@ void notify_started(const std::string& socket, const std::string& mode) {
   }
 }
 
-// -p and -P for this start, every host port fixed (free ports chosen now).
-// A container on the host's network, or in another container's, publishes
-// nothing (network/helper_plan.hpp).
+// -p and -P for this start (free ports are chosen, and held, by the
+// ContainerNetwork). A container on the host's network, or in another
+// container's, publishes nothing (network/helper_plan.hpp).
 std::vector<network::PortBinding> published_ports(const store::ContainerConfig& config) {
   if (!network::mode_publishes_ports(config.network_mode)) return {};
-  return network::choose_host_ports(
-    network::ports_to_publish(config.publish, config.publish_all, config.exposed_ports));
+  return network::ports_to_publish(config.publish, config.publish_all, config.exposed_ports);
 }
 
 }  // namespace

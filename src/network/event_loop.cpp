@@ -35,11 +35,6 @@ void EventLoop::add(Watch& watch, uint32_t events) {
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, watch.fd, &ev) != 0) fail_errno("epoll_ctl add");
 }
 
-void EventLoop::modify(Watch& watch, uint32_t events) {
-  epoll_event ev = event_for(watch, events);
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, watch.fd, &ev) != 0) fail_errno("epoll_ctl mod");
-}
-
 void EventLoop::remove(Watch& watch) { ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, watch.fd, nullptr); }
 
 void EventLoop::retire(std::unique_ptr<EventHandler> handler) { retired_.push_back(std::move(handler)); }

@@ -32,9 +32,9 @@ struct Watch {
 class EventLoop {
 public:
   EventLoop();
-  // Level-triggered interest in events (0: errors and hang-ups only).
+  // Interest in events, as epoll_ctl takes them: level-triggered unless
+  // EPOLLET is among them (0: errors and hang-ups only).
   void add(Watch& watch, uint32_t events);
-  void modify(Watch& watch, uint32_t events);
   void remove(Watch& watch);
   // Deleted once the current batch of events is handled.
   void retire(std::unique_ptr<EventHandler> handler);

@@ -5,17 +5,12 @@
 // serves until it is killed.
 #pragma once
 
-#include "kayak/network/port_spec.hpp"
+#include "kayak/network/port_choice.hpp"
 #include "kayak/util/fd.hpp"
 
 #include <vector>
 
 namespace kayak::network {
-
-struct HostListener {
-  PortBinding binding;  // host port fixed
-  UniqueFd fd;          // bound (and listening for TCP) in the host's namespace
-};
 
 struct ForwarderPlan {
   std::vector<HostListener> listeners;

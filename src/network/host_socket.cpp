@@ -28,36 +28,83 @@ std::string lower_error(int err) {
   return text;
 }
 
+struct Address {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  int family() const { return storage.ss_family; }
+  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
+};
+
+Address ipv4_address(const std::string& ip, uint16_t port) {
+  Address a;
+  auto* in = reinterpret_cast<sockaddr_in*>(&a.storage);
+  in->sin_family = AF_INET;
+  in->sin_port = htons(port);
+  in->sin_addr.s_addr = htonl(INADDR_ANY);
+  if (!ip.empty() && ::inet_pton(AF_INET, ip.c_str(), &in->sin_addr) != 1) fail("invalid IP address: {}", ip);
+  a.length = sizeof(sockaddr_in);
+  return a;
+}
+
+// ip "" is [::] (for the dual-stack socket).
+Address ipv6_address(const std::string& ip, uint16_t port) {
+  Address a;
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons(port);
+  in6->sin6_addr = in6addr_any;
+  if (!ip.empty() && ::inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) != 1) fail("invalid IP address: {}", ip);
+  a.length = sizeof(sockaddr_in6);
+  return a;
+}
+
+// The [::] socket for 0.0.0.0 and [::] at once, or invalid when this host
+// has no IPv6 (no AF_INET6 at all, or no [::] to bind to): then the caller
+// binds 0.0.0.0 alone. Any other error is the port's, reported as 0.0.0.0's.
+UniqueFd bind_dual_stack(int type, uint16_t port, bool reuse_address, int& error) {
+  error = 0;
+  UniqueFd fd(::socket(AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) return fd;
+  int zero = 0, one = 1;
+  if (::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) return UniqueFd();
+  if (reuse_address) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  Address any = ipv6_address("", port);
+  if (::bind(fd.get(), any.get(), any.length) != 0) {
+    if (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT) return UniqueFd();
+    error = errno;
+    return UniqueFd();
+  }
+  return fd;
+}
+
 }  // namespace
 
+std::string socket_address(const PortBinding& binding, uint16_t port) {
+  std::string ip = binding.host_ip.empty() ? "0.0.0.0" : binding.host_ip;
+  if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
+  return ip + ":" + std::to_string(port);
+}
+
 UniqueFd bind_host_socket(const PortBinding& binding, uint16_t port, bool listening, bool reuse_address) {
-  sockaddr_storage address{};
-  socklen_t length = 0;
-  int family = AF_INET;
-  if (binding.host_ip.find(':') != std::string::npos) {
-    family = AF_INET6;
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(port);
-    if (::inet_pton(AF_INET6, binding.host_ip.c_str(), &in6->sin6_addr) != 1) fail("invalid IP address: {}", binding.host_ip);
-    length = sizeof(sockaddr_in6);
-  } else {
-    auto* in = reinterpret_cast<sockaddr_in*>(&address);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(port);
-    in->sin_addr.s_addr = htonl(INADDR_ANY);
-    if (!binding.host_ip.empty() && ::inet_pton(AF_INET, binding.host_ip.c_str(), &in->sin_addr) != 1)
-      fail("invalid IP address: {}", binding.host_ip);
-    length = sizeof(sockaddr_in);
+  const int type = socket_type(binding.proto);
+  const std::string where = socket_address(binding, port);
+  UniqueFd fd;
+  if (binding.host_ip.empty()) {
+    int error = 0;
+    fd = bind_dual_stack(type, port, reuse_address, error);
+    if (error != 0) fail("bind {}: {}", where, lower_error(error));
   }
-  UniqueFd fd(::socket(family, socket_type(binding.proto) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd) fail_errno("socket");
-  int one = 1;
-  if (reuse_address) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (family == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  std::string where = host_address(PortBinding{binding.host_ip, port, 0, binding.container_port, binding.proto});
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), length) != 0) fail("bind {}: {}", where, lower_error(errno));
-  if (listening && binding.proto == "tcp" && ::listen(fd.get(), SOMAXCONN) != 0)
+  if (!fd) {
+    Address address = binding.host_ip.find(':') != std::string::npos ? ipv6_address(binding.host_ip, port)
+                                                                    : ipv4_address(binding.host_ip, port);
+    fd.reset(::socket(address.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) fail("bind {}: {}", where, lower_error(errno));
+    int one = 1;
+    if (reuse_address) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (address.family() == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (::bind(fd.get(), address.get(), address.length) != 0) fail("bind {}: {}", where, lower_error(errno));
+  }
+  if (listening && type == SOCK_STREAM && ::listen(fd.get(), SOMAXCONN) != 0)
     fail("listen {}: {}", where, lower_error(errno));
   return fd;
 }

@@ -1,12 +1,19 @@
 // A socket bound to a published port's host address, in the caller's
 // network namespace. Errors read as Docker's: "bind 0.0.0.0:8001: address
 // already in use".
+//
+// With no host IP (-p 8080:80) the socket is one dual-stack [::] socket:
+// it accepts on 0.0.0.0 and [::] alike (Docker listens on both), and its
+// bind fails when the port is taken on either family, so a port is never
+// half published. Where the host has no IPv6 it is a plain 0.0.0.0 socket.
+// An explicit IPv6 address ([::1], [::]) is IPv6 only.
 #pragma once
 
 #include "kayak/network/port_spec.hpp"
 #include "kayak/util/fd.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace kayak::network {
 
@@ -18,5 +25,8 @@ UniqueFd bind_host_socket(const PortBinding& binding, uint16_t port, bool listen
 
 // The port a bound socket got.
 uint16_t bound_port(int fd);
+
+// "0.0.0.0:8001", "[::1]:8001": the address as an error about it names it.
+std::string socket_address(const PortBinding& binding, uint16_t port);
 
 }  // namespace kayak::network

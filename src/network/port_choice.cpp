@@ -18,6 +18,12 @@ UniqueFd probe(const PortBinding& binding, uint16_t port) {
   return bind_host_socket(binding, port, false, binding.proto == "tcp");
 }
 
+// The forwarder's socket. TCP takes SO_REUSEADDR, so a port whose last
+// connections linger in TIME_WAIT is published again at once.
+UniqueFd listen_on(const PortBinding& binding, uint16_t port) {
+  return bind_host_socket(binding, port, true, binding.proto == "tcp");
+}
+
 }  // namespace
 
 unsigned unprivileged_port_start() {
@@ -51,38 +57,34 @@ void check_host_ports(const std::vector<PortBinding>& bindings, bool caller_is_r
     if (highest < first_unprivileged)
       fail("bind {}: port {} is below net.ipv4.ip_unprivileged_port_start ({}): only root may publish it "
            "(use a port >= {}, or lower the sysctl)",
-           host_address(binding), binding.host_port, first_unprivileged, first_unprivileged);
+           socket_address(binding, binding.host_port), binding.host_port, first_unprivileged, first_unprivileged);
     // A range is only checked when the start chooses from it.
     if (binding.host_port_end == 0) probe(binding, binding.host_port);
   }
 }
 
-std::vector<PortBinding> choose_host_ports(const std::vector<PortBinding>& bindings) {
-  std::vector<PortBinding> out;
-  // Held until every port is chosen, so two bindings never get the same one.
-  std::vector<UniqueFd> held;
+std::vector<HostListener> bind_host_ports(const std::vector<PortBinding>& bindings) {
+  std::vector<HostListener> out;
   for (PortBinding binding : bindings) {
-    if (binding.host_port == 0) {
-      held.push_back(probe(binding, 0));
-      binding.host_port = bound_port(held.back().get());
-    } else if (binding.host_port_end != 0) {
-      uint16_t chosen = 0;
+    UniqueFd fd;
+    if (binding.host_port_end != 0) {
       std::string last_error;
-      for (unsigned port = binding.host_port; port <= binding.host_port_end && !chosen; ++port) {
+      for (unsigned port = binding.host_port; port <= binding.host_port_end && !fd; ++port) {
         try {
-          held.push_back(probe(binding, static_cast<uint16_t>(port)));
-          chosen = static_cast<uint16_t>(port);
+          fd = listen_on(binding, static_cast<uint16_t>(port));
         } catch (const Error& e) {
           last_error = e.what();
         }
       }
-      if (!chosen)
+      if (!fd)
         fail("no free host port in {}-{} for {}: {}", binding.host_port, binding.host_port_end,
              binding.container_key(), last_error);
-      binding.host_port = chosen;
       binding.host_port_end = 0;
+    } else {
+      fd = listen_on(binding, binding.host_port);
     }
-    out.push_back(binding);
+    binding.host_port = bound_port(fd.get());
+    out.push_back(HostListener{std::move(binding), std::move(fd)});
   }
   return out;
 }

@@ -1,7 +1,6 @@
 #include "kayak/network/port_forwarder.hpp"
 
 #include "forwarder_process.hpp"
-#include "host_socket.hpp"
 #include "kayak/util/error.hpp"
 #include "kayak/util/process.hpp"
 
@@ -62,15 +61,10 @@ std::string read_report(int fd) {
 
 }  // namespace
 
-std::unique_ptr<PortForwarder> start_port_forwarder(const NetworkRequest& request, pid_t init_pid) {
+std::unique_ptr<PortForwarder> start_port_forwarder(std::vector<HostListener> listeners, const NetworkRequest& request,
+                                                    pid_t init_pid) {
   ForwarderPlan plan;
-  // Bound here, in the host's namespace and before anything forks, so a
-  // taken port is this start's error.
-  for (const auto& binding : request.ports) {
-    if (binding.host_port == 0 || binding.host_port_end != 0)
-      fail("publish {}: host port not chosen", binding.container_key());
-    plan.listeners.push_back(HostListener{binding, bind_host_socket(binding, binding.host_port, true, binding.proto == "tcp")});
-  }
+  plan.listeners = std::move(listeners);
   if (request.user_namespace) plan.user_ns = open_namespace(init_pid, "user");
   plan.net_ns = open_namespace(init_pid, "net");
   int pipe_fds[2];

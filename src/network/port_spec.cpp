@@ -58,7 +58,9 @@ void split_fields(const std::string& spec, const std::string& rest, std::string&
     host = fields[1];
     container = fields[2];
   } else {
-    fail("invalid port format in {}: too many colons", spec);
+    // podman refuses "::1:8080:80" too: which colon ends the address?
+    fail("invalid port format in {}: format is [[hostIP:]hostPort:]containerPort, an IPv6 hostIP in brackets "
+         "([::1]:8080:80)", spec);
   }
 }
 
@@ -115,8 +117,8 @@ std::vector<PortBinding> parse_publish_all(const std::vector<std::string>& specs
 }
 
 std::string host_address(const PortBinding& b) {
+  // IPv6 without brackets ("::1:8001"), as podman prints it.
   std::string ip = b.host_ip.empty() ? "0.0.0.0" : b.host_ip;
-  if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
   return b.host_port ? ip + ":" + std::to_string(b.host_port) : ip;
 }
 

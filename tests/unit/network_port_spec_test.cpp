@@ -40,7 +40,9 @@ TEST_CASE("parse_publish: errors as Docker words them") {
   CHECK(error_of("8000-8001:80-82") == "invalid ranges specified for container and host Ports: 80-82 and 8000-8001");
   CHECK(error_of("300.1.1.1:80:80") == "invalid IP address: 300.1.1.1");
   CHECK(error_of("8080:") == "no port specified: 8080:<empty>");
-  CHECK(error_of("1:2:3:4") == "invalid port format in 1:2:3:4: too many colons");
+  CHECK(error_of("1:2:3:4") == "invalid port format in 1:2:3:4: format is [[hostIP:]hostPort:]containerPort, "
+                               "an IPv6 hostIP in brackets ([::1]:8080:80)");
+  CHECK(error_of("::1:8080:80").starts_with("invalid port format in ::1:8080:80: "));
 }
 
 TEST_CASE("ports_column groups consecutive bindings and adds unpublished exposed ports") {
@@ -50,10 +52,13 @@ TEST_CASE("ports_column groups consecutive bindings and adds unpublished exposed
   CHECK(network::ports_column({}, {"80/tcp"}) == "80/tcp");
   CHECK(network::ports_column(network::parse_publish_all({"8001:80", "8003:81"}), {}) ==
         "0.0.0.0:8001->80/tcp, 0.0.0.0:8003->81/tcp");
+  // IPv6 unbracketed, as podman shows it.
+  CHECK(network::ports_column(network::parse_publish_all({"[::1]:8001:80", "[::]:8002:81"}), {}) ==
+        "::1:8001->80/tcp, :::8002->81/tcp");
 }
 
 TEST_CASE("host_address as `port` prints it") {
   CHECK(network::host_address(parse_publish("8001:80")[0]) == "0.0.0.0:8001");
-  CHECK(network::host_address(parse_publish("[::1]:8001:80")[0]) == "[::1]:8001");
+  CHECK(network::host_address(parse_publish("[::1]:8001:80")[0]) == "::1:8001");
   CHECK(network::host_address(parse_publish("127.0.0.1::80")[0]) == "127.0.0.1");
 }

@@ -1,9 +1,10 @@
 // Host ports for published ports: the checks `create` makes before anything
-// is recorded, and the choice of free ports (-p CTR, -p IP::CTR, host
-// ranges, -P) each start makes.
+// is recorded, and the host sockets each start binds, choosing free ports
+// (-p CTR, -p IP::CTR, host ranges, -P) as it goes.
 #pragma once
 
 #include "kayak/network/port_spec.hpp"
+#include "kayak/util/fd.hpp"
 
 #include <string>
 #include <vector>
@@ -20,10 +21,19 @@ std::vector<PortBinding> ports_to_publish(const std::vector<std::string>& publis
 // than root, below net.ipv4.ip_unprivileged_port_start.
 void check_host_ports(const std::vector<PortBinding>& bindings, bool caller_is_root);
 
-// The same bindings with every host port fixed: port 0 gets a free port
-// from the kernel, a host range its first free port. Fixed ports are kept
-// as they are (binding them is the forwarder's job and error).
-std::vector<PortBinding> choose_host_ports(const std::vector<PortBinding>& bindings);
+// A published port as the forwarder serves it: the binding with its host
+// port fixed, and the host socket bound to it (listening, for TCP).
+struct HostListener {
+  PortBinding binding;
+  UniqueFd fd;
+};
+
+// Binds a host socket for every binding: port 0 gets a free port from the
+// kernel, a host range its first free port, a fixed port that port (else
+// "bind 0.0.0.0:8001: address already in use"). A chosen port is never
+// let go between its choice and the forwarder serving it, so nothing can
+// take it in between; two bindings never get the same port.
+std::vector<HostListener> bind_host_ports(const std::vector<PortBinding>& bindings);
 
 // A fixed binding in -p syntax ("127.0.0.1:8001:80/tcp", "[::1]:8001:80/udp",
 // "8001:80/tcp"), as recorded in ContainerState::published_ports; it parses

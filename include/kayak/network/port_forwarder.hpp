@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kayak/network/container_network.hpp"
+#include "kayak/network/port_choice.hpp"
 
 #include <memory>
 
@@ -13,8 +14,11 @@ public:
   virtual ~PortForwarder() = default;
 };
 
-// Starts forwarding request.ports into the namespace of init_pid; throws
-// (with nothing left listening) when a host port cannot be bound.
-std::unique_ptr<PortForwarder> start_port_forwarder(const NetworkRequest& request, pid_t init_pid);
+// Starts serving the listeners (bound in the host's namespace) into the
+// namespace of init_pid; throws with nothing left listening. The
+// forwarder owns the sockets from here: the ports live exactly as long as
+// it does.
+std::unique_ptr<PortForwarder> start_port_forwarder(std::vector<HostListener> listeners, const NetworkRequest& request,
+                                                    pid_t init_pid);
 
 }  // namespace kayak::network

@@ -2,7 +2,8 @@
 // the grouping of consecutive ports into ranges.
 //   -p 8001:80              host port 8001 on every address -> 80/tcp
 //   -p 127.0.0.1:8001:80    one address
-//   -p 127.0.0.1::80        one address, a free host port chosen at start
+//   -p [::1]:8001:80        an IPv6 address, in brackets ("::1:8001:80" is an error, as in podman)
+//   -p 127.0.0.1::80        one address, a free host port chosen at each start
 //   -p 80                   every address, a free host port
 //   -p 8000-8002:80-82/udp  ranges of the same length, pairwise
 //   -p 8000-8010:80         one free host port out of the range
@@ -16,7 +17,7 @@ namespace kayak::network {
 
 struct PortBinding {
   std::string host_ip;         // "" = every address (shown as 0.0.0.0)
-  uint16_t host_port = 0;      // 0 = chosen at start
+  uint16_t host_port = 0;      // 0 = chosen at each start
   uint16_t host_port_end = 0;  // with host_port: the last port of a range to choose from; else 0
   uint16_t container_port = 0;
   std::string proto = "tcp";   // "tcp", "udp" or "sctp"
@@ -37,8 +38,10 @@ std::vector<PortBinding> parse_publish_all(const std::vector<std::string>& specs
 // published as "443/tcp"; comma-separated.
 std::string ports_column(const std::vector<PortBinding>& bindings, const std::vector<std::string>& exposed);
 
-// `port` lines: "80/tcp -> 0.0.0.0:8001" (host port 0 is left out: not
-// chosen yet).
+// `port` lines: "80/tcp -> 0.0.0.0:8001", "80/tcp -> ::1:8001" (IPv6
+// unbracketed, as podman prints it; host port 0 is left out: not chosen
+// yet). -p 8001:80 shows as 0.0.0.0 alone though it is served on [::] too,
+// as podman and Docker show it.
 std::string host_address(const PortBinding& binding);
 
 }  // namespace kayak::network

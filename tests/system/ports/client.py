@@ -6,13 +6,19 @@
                                    side, read the reply to the end; print
                                    "<sha256 of what was sent> <reply>"
   client.py download PORT          read to the end; print "<sha256> <length>"
-  client.py hold PORT              listen on 0.0.0.0:PORT until killed
+  client.py hold PORT [ADDR]       listen on ADDR:PORT until killed (default
+                                   0.0.0.0; an IPv6 ADDR is IPv6 only)
+  client.py reset PORT             connect and read: print "reset" when the
+                                   connection is reset, else what arrived
+  client.py abort PORT N           N times: connect, read a little, close
+                                   with a reset (SO_LINGER 0)
   client.py bindable PORT          exit 0 when 0.0.0.0:PORT can be listened
                                    on now (with SO_REUSEADDR, as servers do)
 """
 import hashlib
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -70,11 +76,30 @@ def main():
         print(digest.hexdigest(), length)
         return 0
     if mode == "hold":
-        s = socket.socket()
-        s.bind(("0.0.0.0", port))
+        address = sys.argv[3] if len(sys.argv) > 3 else "0.0.0.0"
+        if ":" in address:
+            s = socket.socket(socket.AF_INET6)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        else:
+            s = socket.socket()
+        s.bind((address, port))
         s.listen()
         print("listening", flush=True)
         time.sleep(3600)
+    if mode == "reset":
+        # The reset may come before connect() has returned.
+        try:
+            print(connect(port).recv(100).decode() or "<eof>")
+        except ConnectionResetError:
+            print("reset")
+        return 0
+    if mode == "abort":
+        for _ in range(int(sys.argv[3])):
+            s = connect(port)
+            s.recv(65536)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        return 0
     if mode == "bindable":
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -74,7 +74,12 @@ store::ContainerState wait_not_running(store::ContainerStore& containers, const 
 store::ContainerState stop_container(store::ContainerStore& containers, const std::string& id, int signal,
                                      int timeout_s) {
   store::ContainerState state = containers.state(id);
-  if (!is_running(state)) return state;
+  if (!is_running(state)) {
+    // Exited, its monitor waiting out a --restart delay: the stop still
+    // counts, as with Docker; the monitor reads the mark before restarting.
+    if (proc::open_pidfd(state.monitor_pid, state.monitor_start_time)) mark_stop(containers, id);
+    return state;
+  }
   UniqueFd init = proc::open_pidfd(state.pid, state.pid_start_time);
   // A stop the user asked for: the monitor must not apply --restart to it.
   if (init) mark_stop(containers, id);

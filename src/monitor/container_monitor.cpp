@@ -124,6 +124,21 @@ public:
     }
   }
 
+  bool may_restart() override {
+    try {
+      FileLock lock = containers_.lock(config_.id);
+      std::string marker = stop_marker_path(containers_.run_dir(config_.id));
+      if (::unlink(marker.c_str()) != 0) return true;
+      store::ContainerState state = containers_.stored_state(config_.id);
+      state.monitor_pid = 0;
+      state.monitor_start_time = 0;
+      containers_.write_state(config_.id, state);
+    } catch (const Error& e) {
+      log::warn("recording the stop of {}: {}", config_.id.substr(0, 12), e.what());
+    }
+    return false;
+  }
+
   void restart_failed(const std::string& error) override {
     try {
       FileLock lock = containers_.lock(config_.id);

@@ -286,6 +286,10 @@ struct Monitor::Impl {
 
   void restart() {
     restart_at_ms = -1;
+    if (!events.may_restart()) {
+      finished = true;
+      return;
+    }
     try {
       attach.listen(options.attach_socket);
       launch();

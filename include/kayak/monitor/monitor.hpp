@@ -41,6 +41,9 @@ public:
   // its output is drained. Return the delay in milliseconds before starting
   // it again, or -1 to stop (the monitor then ends).
   virtual int exited(int exit_code) = 0;
+  // A restart's delay is over: false when it must not happen after all (a
+  // stop came in between); the monitor then ends.
+  virtual bool may_restart() { return true; }
   // A restart failed to launch; the monitor ends after this.
   virtual void restart_failed(const std::string& error) = 0;
 };

@@ -72,6 +72,19 @@ start_server() {
     done
 }
 
+@test "pasta: the first instruction has its address and route; a pasta that fails stops the start" {
+    need_helper pasta
+    # The init execs only once pasta has configured the interface.
+    run_kayak run --rm "$BUSYBOX_REF" sh -c 'ip -o -4 addr show scope global; ip route show default'
+    assert "$output" =~ "inet [0-9.]+/[0-9]+"
+    assert "$output" =~ "default via "
+    run_kayak_split 125 run --name pfail --network pasta:-a,bogus "$BUSYBOX_REF" touch /tmp/ran
+    assert "$stderr" =~ "pasta failed"
+    run_kayak ps -a --format '{{.Names}} {{.Status}}'
+    assert "$output" =~ "pfail "
+    assert_not_contains "$output" "Up"
+}
+
 @test "slirp4netns: allow_host_loopback reaches the host's 127.0.0.1 at 10.0.2.2; DNS at 10.0.2.3; gone after stop" {
     need_helper slirp4netns
     start_server

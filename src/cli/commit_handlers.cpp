@@ -1,5 +1,7 @@
 #include "commit_handlers.hpp"
 
+#include "store_paths_of.hpp"
+
 #include "kayak/commands/container_cp.hpp"
 #include "kayak/commands/container_fs.hpp"
 #include "kayak/store/context.hpp"
@@ -9,14 +11,6 @@
 #include <fmt/format.h>
 
 namespace kayak::cli {
-
-namespace {
-
-store::StorePaths paths_of(const Invocation& inv) {
-  return store::resolve_paths(inv.global().root, inv.global().runroot);
-}
-
-}  // namespace
 
 int handle_container_commit(Invocation& inv) {
   const auto& args = inv.args();

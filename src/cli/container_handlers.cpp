@@ -1,9 +1,11 @@
 // Handlers for the container commands: flags -> options -> commands module
 // -> printed results. Batch verbs print one line per success and one
-// "Error: ..." per failure, and fail (125) when any item failed.
+// "Error: ..." per failure (item_report.hpp).
 #include "container_handlers.hpp"
 
+#include "item_report.hpp"
 #include "run_flags.hpp"
+#include "store_paths_of.hpp"
 
 #include "kayak/cli/handlers.hpp"
 
@@ -29,31 +31,12 @@ namespace kayak::cli {
 
 namespace {
 
-store::StorePaths paths_of(const Invocation& inv) {
-  return store::resolve_paths(inv.global().root, inv.global().runroot);
-}
-
 const HeaderMap kContainerHeaders = {
   {"ID", "CONTAINER ID"}, {"Image", "IMAGE"}, {"Command", "COMMAND"}, {"CreatedAt", "CREATED AT"},
   {"RunningFor", "CREATED"}, {"Ports", "PORTS"}, {"State", "STATE"}, {"Status", "STATUS"},
   {"Size", "SIZE"}, {"Names", "NAMES"}, {"Labels", "LABELS"}, {"Mounts", "MOUNTS"},
   {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}, {"Label", "LABEL"},
 };
-
-int print_items(const std::vector<commands::ContainerItem>& items) {
-  int status = 0;
-  for (const auto& item : items) {
-    if (item.error.empty()) {
-      fmt::print("{}\n", item.line);
-    } else {
-      std::fflush(stdout);
-      fmt::print(stderr, "Error: {}\n", item.error);
-      status = item.exit_code ? item.exit_code : 125;
-    }
-  }
-  std::fflush(stdout);
-  return status;
-}
 
 // --cidfile FILE (repeatable): the containers named by ID files, as a
 // unit's ExecStop and ExecStopPost give them. With --ignore a missing file
@@ -88,13 +71,10 @@ void remove_stale_cidfiles(store::Context& ctx, const std::vector<std::string>& 
   }
 }
 
-// --ignore: a container that does not exist is not an error.
+// --ignore (and rm --force, as podman and Docker): a container that does not
+// exist is not an error.
 std::vector<commands::ContainerItem> without_missing(std::vector<commands::ContainerItem> items, bool ignore) {
-  if (ignore) {
-    std::erase_if(items, [](const commands::ContainerItem& item) {
-      return item.error.starts_with("No such container");
-    });
-  }
+  if (ignore) std::erase_if(items, [](const commands::ContainerItem& item) { return item.missing; });
   return items;
 }
 
@@ -189,7 +169,7 @@ int handle_container_rm(Invocation& inv) {
     fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
   }
   store::Context ctx(paths_of(inv));
-  int status = print_items(without_missing(commands::remove_containers(ctx, options), inv.flag("ignore")));
+  int status = print_items(without_missing(commands::remove_containers(ctx, options), inv.flag("ignore") || options.force));
   remove_stale_cidfiles(ctx, inv.values("cidfile"));
   return status;
 }

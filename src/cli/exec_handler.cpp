@@ -1,9 +1,10 @@
 // exec: flags -> commands::ExecOptions.
 #include "exec_handlers.hpp"
 
+#include "store_paths_of.hpp"
+
 #include "kayak/commands/container_create.hpp"
 #include "kayak/commands/container_exec.hpp"
-#include "kayak/store/paths.hpp"
 #include "kayak/util/error.hpp"
 
 namespace kayak::cli {
@@ -24,7 +25,7 @@ int handle_exec(Invocation& inv) {
   options.interactive = inv.flag("interactive");
   options.detach = inv.flag("detach");
   options.detach_keys = inv.value_or("detach-keys", "ctrl-p,ctrl-q");
-  return commands::exec_in_container(store::resolve_paths(inv.global().root, inv.global().runroot), args[0], options);
+  return commands::exec_in_container(paths_of(inv), args[0], options);
 }
 
 }  // namespace kayak::cli

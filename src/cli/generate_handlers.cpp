@@ -1,6 +1,7 @@
 #include "generate_handlers.hpp"
 
 #include "run_command_split.hpp"
+#include "store_paths_of.hpp"
 
 #include "kayak/cli/handlers.hpp"
 #include "kayak/cli/invocation.hpp"
@@ -52,7 +53,7 @@ int handle_generate_systemd(Invocation& inv) {
   options.run_arguments = [](const std::vector<std::string>& argv) {
     return run_arguments(argv, {"detach", "rm", "cidfile", "replace", "sdnotify", "pidfile"});
   };
-  store::Context ctx(store::resolve_paths(inv.global().root, inv.global().runroot));
+  store::Context ctx(paths_of(inv));
   commands::GeneratedUnit unit = commands::generate_systemd(ctx, inv.args()[0], options);
   if (inv.flag("files")) {
     std::string path = fs::absolute(unit.name);

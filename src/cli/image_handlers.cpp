@@ -1,6 +1,10 @@
 // Handlers for the image commands: flags -> options struct -> commands
 // module -> rendered output.
 #include "kayak/cli/handlers.hpp"
+
+#include "item_report.hpp"
+#include "store_paths_of.hpp"
+
 #include "kayak/cli/render.hpp"
 #include "kayak/commands/image_import.hpp"
 #include "kayak/commands/image_inspect.hpp"
@@ -23,10 +27,6 @@
 namespace kayak::cli {
 
 namespace {
-
-store::StorePaths paths_of(const Invocation& inv) {
-  return store::resolve_paths(inv.global().root, inv.global().runroot);
-}
 
 // Headers Docker shows for image fields.
 const HeaderMap kImageHeaders = {
@@ -91,13 +91,14 @@ int handle_image_rm(Invocation& inv) {
   if (options.images.empty() && !options.all) {
     fail("\"kayak {}\" requires at least 1 argument", inv.invoked_path());
   }
+  if (options.all && !options.images.empty()) fail("when using the --all switch, you may not pass any images names or IDs");
   store::Context ctx(paths_of(inv));
   int status = 0;
   for (const auto& item : commands::remove_images(ctx, options)) {
     for (const auto& line : item.lines) print_line(line);
     if (!item.error.empty()) {
       fmt::print(stderr, "Error: {}\n", item.error);
-      status = item.exit_code ? item.exit_code : 125;
+      status = add_failure(status, item.exit_code);
     }
   }
   std::fflush(stdout);

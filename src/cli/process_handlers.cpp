@@ -1,5 +1,8 @@
 #include "process_handlers.hpp"
 
+#include "item_report.hpp"
+#include "store_paths_of.hpp"
+
 #include "kayak/cli/render.hpp"
 #include "kayak/commands/container_pause.hpp"
 #include "kayak/commands/container_stats.hpp"
@@ -17,25 +20,6 @@
 namespace kayak::cli {
 
 namespace {
-
-store::StorePaths paths_of(const Invocation& inv) {
-  return store::resolve_paths(inv.global().root, inv.global().runroot);
-}
-
-int print_items(const std::vector<commands::ContainerItem>& items) {
-  int status = 0;
-  for (const auto& item : items) {
-    if (item.error.empty()) {
-      fmt::print("{}\n", item.line);
-    } else {
-      std::fflush(stdout);
-      fmt::print(stderr, "Error: {}\n", item.error);
-      status = item.exit_code ? item.exit_code : 125;
-    }
-  }
-  std::fflush(stdout);
-  return status;
-}
 
 void sleep_ms(int ms) {
   struct timespec ts{ms / 1000, (ms % 1000) * 1000000L};

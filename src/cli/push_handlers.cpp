@@ -1,5 +1,7 @@
 #include "push_handlers.hpp"
 
+#include "store_paths_of.hpp"
+
 #include "kayak/commands/image_push.hpp"
 #include "kayak/store/store.hpp"
 #include "kayak/util/error.hpp"
@@ -18,7 +20,7 @@ int handle_push(Invocation& inv) {
   if (inv.is_set("tls-verify")) options.tls_verify = inv.flag("tls-verify");
   options.authfile = inv.value_or("authfile", "");
   if (inv.is_set("compression-format")) options.compression_format = inv.value_or("compression-format", "");
-  store::Store store(store::resolve_paths(inv.global().root, inv.global().runroot));
+  store::Store store(paths_of(inv));
   commands::push_image(store, options);
   return 0;
 }

@@ -2,7 +2,9 @@
 // flags -> options -> commands module.
 #include "run_handlers.hpp"
 
+#include "item_report.hpp"
 #include "run_flags.hpp"
+#include "store_paths_of.hpp"
 
 #include "kayak/commands/container_create.hpp"
 #include "kayak/commands/container_list.hpp"
@@ -27,10 +29,6 @@
 namespace kayak::cli {
 
 namespace {
-
-store::StorePaths paths_of(const Invocation& inv) {
-  return store::resolve_paths(inv.global().root, inv.global().runroot);
-}
 
 commands::AttachFlags attach_flags(const Invocation& inv) {
   commands::AttachFlags flags;
@@ -139,7 +137,7 @@ int handle_start(Invocation& inv) {
     } catch (const Error& e) {
       std::fflush(stdout);
       fmt::print(stderr, "Error: {}\n", e.what());
-      status = e.exit_code() ? e.exit_code() : 125;
+      status = add_failure(status, e.exit_code());
     }
   }
   return status;
@@ -175,7 +173,7 @@ int handle_restart(Invocation& inv) {
     } catch (const Error& e) {
       std::fflush(stdout);
       fmt::print(stderr, "Error: {}\n", e.what());
-      status = e.exit_code() ? e.exit_code() : 125;
+      status = add_failure(status, e.exit_code());
     }
   }
   return status;

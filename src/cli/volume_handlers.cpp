@@ -1,6 +1,9 @@
 // Handlers for the volume commands: flags -> commands module -> output.
 #include "volume_handlers.hpp"
 
+#include "item_report.hpp"
+#include "store_paths_of.hpp"
+
 #include "kayak/cli/render.hpp"
 #include "kayak/commands/volume.hpp"
 #include "kayak/format/units.hpp"
@@ -15,10 +18,6 @@ namespace kayak::cli {
 
 namespace {
 
-store::StorePaths paths_of(const Invocation& inv) {
-  return store::resolve_paths(inv.global().root, inv.global().runroot);
-}
-
 const HeaderMap kVolumeHeaders = {
   {"Name", "VOLUME NAME"}, {"Driver", "DRIVER"}, {"Scope", "SCOPE"}, {"Mountpoint", "MOUNTPOINT"},
   {"Labels", "LABELS"}, {"Links", "LINKS"}, {"Size", "SIZE"}, {"Group", "GROUP"},
@@ -27,14 +26,14 @@ const HeaderMap kVolumeHeaders = {
 
 void print_line(const std::string& line) { fmt::print("{}\n", line); }
 
-// Prints each failed item's error; the exit code of the last failure.
+// Prints each failed item's error; the batch's exit code (add_failure).
 int report_errors(const std::vector<commands::VolumeItem>& items) {
   int status = 0;
   for (const auto& item : items) {
     if (item.error.empty()) continue;
     std::fflush(stdout);
     fmt::print(stderr, "Error: {}\n", item.error);
-    status = item.exit_code ? item.exit_code : 125;
+    status = add_failure(status, item.exit_code);
   }
   return status;
 }

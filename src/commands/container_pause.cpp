@@ -43,31 +43,20 @@ void transition(store::Context& ctx, const std::string& target, bool pause) {
   containers.write_state(id, state);
 }
 
-std::vector<ContainerItem> each(store::Context& ctx, const std::vector<std::string>& targets, bool pause) {
-  std::vector<ContainerItem> items;
-  for (const auto& target : targets) {
-    ContainerItem item;
-    item.target = target;
-    try {
-      transition(ctx, target, pause);
-      item.line = target;
-    } catch (const Error& e) {
-      item.error = e.what();
-      item.exit_code = e.exit_code();
-    }
-    items.push_back(std::move(item));
-  }
-  return items;
-}
-
 }  // namespace
 
 std::vector<ContainerItem> pause_containers(store::Context& ctx, const std::vector<std::string>& targets) {
-  return each(ctx, targets, true);
+  return for_each_target(targets, [&](const std::string& target) {
+    transition(ctx, target, true);
+    return target;
+  });
 }
 
 std::vector<ContainerItem> unpause_containers(store::Context& ctx, const std::vector<std::string>& targets) {
-  return each(ctx, targets, false);
+  return for_each_target(targets, [&](const std::string& target) {
+    transition(ctx, target, false);
+    return target;
+  });
 }
 
 void resume_if_paused(store::Context& ctx, const std::string& id) {

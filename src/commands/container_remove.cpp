@@ -21,6 +21,11 @@ bool is_running(store::ContainerStatus status) {
 // number of times.
 constexpr int kForceAttempts = 5;
 
+// podman rm's exit codes: 1 when a container does not exist, 2 when one is
+// running (and no other failure), 125 for anything else.
+constexpr int kExitMissing = 1;
+constexpr int kExitWrongState = 2;
+
 // Returns the mounts of the container it removed (none when someone else
 // removed it first).
 std::vector<store::MountSpec> remove_id(store::Context& ctx, store::ContainerStore& containers, const std::string& id,
@@ -29,8 +34,10 @@ std::vector<store::MountSpec> remove_id(store::Context& ctx, store::ContainerSto
     store::ContainerState state = containers.state(id);
     if (is_running(state.status)) {
       if (!options.force) {
-        fail("cannot remove container \"/{}\": container is running: stop the container before removing or force "
-             "remove", containers.config(id).name);
+        // Docker's text; podman's exit code for a container in the wrong state.
+        throw Error(fmt::format("cannot remove container \"/{}\": container is running: stop the container before "
+                                "removing or force remove", containers.config(id).name),
+                    kExitWrongState);
       }
       stop_container(containers, id, SIGKILL, -1);
     }
@@ -42,7 +49,8 @@ std::vector<store::MountSpec> remove_id(store::Context& ctx, store::ContainerSto
       store::ContainerState now = containers.state(id);
       if (is_running(now.status)) {
         if (options.force && attempt < kForceAttempts) continue;
-        fail("cannot remove container \"/{}\": it was started again meanwhile", config.name);
+        throw Error(fmt::format("cannot remove container \"/{}\": it was started again meanwhile", config.name),
+                    kExitWrongState);
       }
       // Removing marks the container for readers while files go.
       now.status = store::ContainerStatus::Removing;
@@ -78,18 +86,12 @@ std::vector<ContainerItem> remove_containers(store::Context& ctx, const Containe
   if (options.all) {
     for (const auto& id : containers.list_ids()) targets.push_back(id);
   }
-  std::vector<ContainerItem> items;
-  for (const auto& target : targets) {
-    ContainerItem item;
-    item.target = target;
-    try {
-      remove_one(ctx, containers, target, options);
-      item.line = target;
-    } catch (const Error& e) {
-      item.error = e.what();
-      item.exit_code = e.exit_code();
-    }
-    items.push_back(std::move(item));
+  std::vector<ContainerItem> items = for_each_target(targets, [&](const std::string& target) {
+    remove_one(ctx, containers, target, options);
+    return target;
+  });
+  for (auto& item : items) {
+    if (item.missing) item.exit_code = kExitMissing;
   }
   return items;
 }

@@ -23,23 +23,6 @@ void sleep_ms(int ms) {
   ::nanosleep(&ts, nullptr);
 }
 
-template <typename Fn>
-std::vector<ContainerItem> each(const std::vector<std::string>& targets, Fn fn) {
-  std::vector<ContainerItem> items;
-  for (const auto& target : targets) {
-    ContainerItem item;
-    item.target = target;
-    try {
-      item.line = fn(target);
-    } catch (const Error& e) {
-      item.error = e.what();
-      item.exit_code = e.exit_code();
-    }
-    items.push_back(std::move(item));
-  }
-  return items;
-}
-
 // A stop the user asked for, marked under the container's lock: a
 // concurrent rm holds it while it removes, and the marker must never bring
 // back the run dir of a container that is gone.
@@ -104,7 +87,7 @@ std::vector<ContainerItem> kill_containers(store::Context& ctx, const std::vecto
   auto signal = sig::parse(signal_text);
   if (!signal) fail("Invalid signal: {}", signal_text);
   store::ContainerStore containers(ctx.store());
-  return each(targets, [&](const std::string& target) {
+  return for_each_target(targets, [&](const std::string& target) {
     std::string id = containers.resolve(target);
     store::ContainerState state = containers.state(id);
     UniqueFd init = is_running(state) ? proc::open_pidfd(state.pid, state.pid_start_time) : UniqueFd();
@@ -126,7 +109,7 @@ std::vector<ContainerItem> stop_containers(store::Context& ctx, const std::vecto
     if (!chosen) fail("Invalid signal: {}", signal_text);
   }
   store::ContainerStore containers(ctx.store());
-  return each(targets, [&](const std::string& target) {
+  return for_each_target(targets, [&](const std::string& target) {
     std::string id = containers.resolve(target);
     store::ContainerConfig config = containers.config(id);
     int seconds = timeout ? *timeout : config.stop_timeout.value_or(10);
@@ -141,7 +124,7 @@ std::vector<ContainerItem> stop_containers(store::Context& ctx, const std::vecto
 
 std::vector<ContainerItem> wait_containers(store::Context& ctx, const std::vector<std::string>& targets) {
   store::ContainerStore containers(ctx.store());
-  return each(targets, [&](const std::string& target) {
+  return for_each_target(targets, [&](const std::string& target) {
     std::string id = containers.resolve(target);
     return std::to_string(wait_not_running(containers, id).exit_code);
   });

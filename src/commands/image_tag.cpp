@@ -71,6 +71,16 @@ json::Value item_json(const RemoveItem& item) {
   return v;
 }
 
+// podman rmi's exit codes: 1 when an image does not exist, 2 when
+// containers use one, 125 for anything else.
+constexpr int kExitMissing = 1;
+constexpr int kExitInUse = 2;
+
+template <typename... Args>
+[[noreturn]] void in_use(fmt::format_string<Args...> format, Args&&... args) {
+  throw Error(fmt::format(format, std::forward<Args>(args)...), kExitInUse);
+}
+
 // Containers using an image, and whether one of them is running.
 struct ImageUsers {
   std::vector<std::string> ids;
@@ -115,15 +125,15 @@ void remove_one(store::Store& store, const std::string& target, bool force, bool
   if (!users.ids.empty()) {
     std::string short_image = image.id.substr(0, 12);
     if (!by_id && image.names.size() <= 1 && !containers_force) {
-      fail("conflict: unable to remove repository reference \"{}\" (must force) - container {} is using its "
+      in_use("conflict: unable to remove repository reference \"{}\" (must force) - container {} is using its "
            "referenced image {}", target, users.ids.front().substr(0, 12), short_image);
     }
     if (by_id && !users.running.empty()) {
-      fail("conflict: unable to delete {} (cannot be forced) - image is being used by running container {}",
+      in_use("conflict: unable to delete {} (cannot be forced) - image is being used by running container {}",
            short_image, users.running.substr(0, 12));
     }
     if (by_id && !containers_force) {
-      fail("conflict: unable to delete {} (must be forced) - image is being used by stopped container {}",
+      in_use("conflict: unable to delete {} (must be forced) - image is being used by stopped container {}",
            short_image, users.ids.front().substr(0, 12));
     }
   }
@@ -154,6 +164,10 @@ std::vector<RemoveItem> remove_images(store::Context& ctx, const RemoveOptions& 
       item.target = target;
       try {
         remove_one(store, target, options.force || options.all, options.force, item);
+      } catch (const NotFoundError& e) {
+        if (options.force) continue;  // -f: gone is what was asked for (podman)
+        item.error = e.what();
+        item.exit_code = kExitMissing;
       } catch (const Error& e) {
         item.error = e.what();
         item.exit_code = e.exit_code();

@@ -166,8 +166,7 @@ std::vector<VolumeItem> inspect_volumes(const store::Store& store, const std::ve
     if (auto record = volumes.find(name)) {
       item.object = volume_inspect_object(*record);
     } else {
-      item.error = "No such volume: " + name;
-      item.exit_code = 1;
+      item.error = "No such volume: " + name;  // exit 125, as podman's volume inspect
     }
     items.push_back(std::move(item));
   }

@@ -2,6 +2,7 @@
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/log.hpp"
+#include "kayak/util/time.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,7 +31,7 @@ int to_int(std::string_view text) {
   return value;
 }
 
-// Parses exactly the form format_log_time writes (fraction of any length,
+// Parses exactly the stamp format_log_line writes (fraction of any length,
 // "Z" or a numeric offset as other k8s-file writers use).
 std::optional<int64_t> parse_log_time(std::string_view s) {
   if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
@@ -92,21 +93,9 @@ UniqueFd open_log(const std::string& path) {
 
 }  // namespace
 
-std::string format_log_time(int64_t ns) {
-  time_t secs = static_cast<time_t>(ns / 1000000000);
-  int64_t frac = ns % 1000000000;
-  if (frac < 0) {
-    frac += 1000000000;
-    --secs;
-  }
-  struct tm tm;
-  ::gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}
-
 std::string format_log_line(const LogEntry& entry) {
-  std::string line = format_log_time(entry.time_ns);
+  // The stamp always has nine fraction digits, so lines sort and align.
+  std::string line = timeutil::format_rfc3339_nano_fixed(entry.time_ns);
   line += ' ';
   line += entry.stream == LogStream::Stdout ? kStdout : kStderr;
   line += entry.partial ? " P " : " F ";

@@ -3,37 +3,30 @@
 #include "kayak/registry/auth_files.hpp"
 
 #include "kayak/util/fs.hpp"
+#include "kayak/util/user_env.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 namespace kayak::registry {
 
 namespace {
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
+using user_env::get;
 
 std::string home_dir() {
-  std::string home = env("HOME");
-  if (!home.empty()) return home;
-  if (struct passwd* pw = ::getpwuid(::geteuid())) return pw->pw_dir;
-  return "/";
+  std::string home = user_env::home_dir();
+  return home.empty() ? "/" : home;
 }
 
 std::string docker_config_file() {
-  std::string dir = env("DOCKER_CONFIG");
+  std::string dir = get("DOCKER_CONFIG");
   if (dir.empty()) dir = fs::join(home_dir(), ".docker");
   return fs::join(dir, "config.json");
 }
 
 std::string named_auth_file(const std::string& authfile) {
   if (!authfile.empty()) return authfile;
-  return env("REGISTRY_AUTH_FILE");
+  return get("REGISTRY_AUTH_FILE");
 }
 
 bool is_docker_hub(std::string_view host) {
@@ -45,7 +38,7 @@ bool is_docker_hub(std::string_view host) {
 std::string default_auth_file() {
   // The same test as store/paths.cpp for the runroot, so a `su` session
   // without XDG_RUNTIME_DIR finds what it wrote before.
-  std::string runtime = env("XDG_RUNTIME_DIR");
+  std::string runtime = get("XDG_RUNTIME_DIR");
   if (!runtime.empty() && ::access(runtime.c_str(), W_OK) == 0) return fs::join(runtime, "containers/auth.json");
   if (::geteuid() == 0) return "/run/containers/0/auth.json";
   return "/tmp/kayak-" + std::to_string(::geteuid()) + "/containers/auth.json";
@@ -60,7 +53,7 @@ std::vector<AuthFile> auth_files_to_read(const std::string& authfile) {
   std::string docker = docker_config_file();
   std::string named = named_auth_file(authfile);
   if (!named.empty()) return {{named, named == docker}};
-  std::string config_home = env("XDG_CONFIG_HOME");
+  std::string config_home = get("XDG_CONFIG_HOME");
   if (config_home.empty()) config_home = fs::join(home_dir(), ".config");
   return {
     {default_auth_file(), false},

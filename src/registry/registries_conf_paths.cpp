@@ -6,8 +6,8 @@
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
+#include "kayak/util/user_env.hpp"
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,13 +17,6 @@
 namespace kayak::registry {
 
 namespace {
-
-std::string home_dir() {
-  const char* home = std::getenv("HOME");
-  if (home && *home) return home;
-  if (struct passwd* pw = ::getpwuid(::geteuid())) return pw->pw_dir;
-  return "";
-}
 
 bool is_regular_file(const std::string& path) {
   struct stat st {};
@@ -39,7 +32,7 @@ ConfigLocations default_config_locations(const std::string& system_dir) {
     out.main_required = true;
     return out;
   }
-  std::string home = home_dir();
+  std::string home = user_env::home_dir();
   std::string user_file = home.empty() ? "" : fs::join(home, ".config/containers/registries.conf");
   bool rootless = ::geteuid() != 0;
   if (rootless && !user_file.empty() && fs::exists(user_file)) {
@@ -78,7 +71,7 @@ RegistriesConf RegistriesConf::load_default() { return load(default_config_locat
 
 std::vector<std::string> certs_dirs() {
   std::vector<std::string> dirs;
-  if (std::string home = home_dir(); !home.empty()) dirs.push_back(fs::join(home, ".config/containers/certs.d"));
+  if (std::string home = user_env::home_dir(); !home.empty()) dirs.push_back(fs::join(home, ".config/containers/certs.d"));
   dirs.push_back("/etc/containers/certs.d");
   dirs.push_back("/etc/docker/certs.d");
   return dirs;

@@ -27,6 +27,10 @@ std::string read_link(const std::string& path) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
+[[noreturn]] void no_such_container(const std::string& text) {
+  throw NotFoundError(fmt::format("No such container: {}", text));
+}
+
 [[noreturn]] void name_conflict(const std::string& name, const std::string& holder) {
   throw NameConflict(fmt::format("Conflict. The container name \"/{}\" is already in use by container \"{}\". "
                                  "You have to remove (or rename) that container to be able to reuse that name.",
@@ -125,7 +129,7 @@ std::optional<std::string> ContainerStore::id_for_name(const std::string& name) 
 }
 
 std::string ContainerStore::resolve(const std::string& text) const {
-  if (text.empty()) fail("No such container: {}", text);
+  if (text.empty()) no_such_container(text);
   if (exists(text)) return text;
   if (auto id = id_for_name(text)) return *id;
   bool hex = text.size() < 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -138,7 +142,7 @@ std::string ContainerStore::resolve(const std::string& text) const {
     }
     if (!found.empty()) return found;
   }
-  fail("No such container: {}", text);
+  no_such_container(text);
 }
 
 std::vector<std::string> ContainerStore::list_ids() const {
@@ -152,7 +156,7 @@ std::vector<std::string> ContainerStore::list_ids() const {
 ContainerConfig ContainerStore::config(const std::string& id) const {
   std::string text;
   if (!is_sha256_hex(id) || !fs::read_file_if_exists(fs::join(dir(id), kConfigFile), text)) {
-    fail("No such container: {}", id);
+    no_such_container(id);
   }
   return ContainerConfig::from_json(json::parse(text, "container config " + id.substr(0, 12)));
 }
@@ -164,7 +168,7 @@ void ContainerStore::write_config(const ContainerConfig& config) {
 ContainerState ContainerStore::stored_state(const std::string& id) const {
   std::string text;
   if (!is_sha256_hex(id) || !fs::read_file_if_exists(fs::join(dir(id), kStateFile), text)) {
-    fail("No such container: {}", id);
+    no_such_container(id);
   }
   return ContainerState::from_json(json::parse(text, "container state " + id.substr(0, 12)));
 }

@@ -2,45 +2,39 @@
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
+#include "kayak/util/user_env.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 namespace kayak::store {
 
 namespace {
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
+using user_env::get;
 
 std::string home_dir() {
-  std::string home = env("HOME");
-  if (!home.empty()) return home;
-  if (struct passwd* pw = ::getpwuid(::getuid())) return pw->pw_dir;
-  fail("cannot find the home directory of uid {}: set HOME or use --root", ::getuid());
+  std::string home = user_env::home_dir();
+  if (home.empty()) fail("cannot find the home directory of uid {}: set HOME or use --root", ::geteuid());
+  return home;
 }
 
 std::string default_root() {
   if (::geteuid() == 0) return "/var/lib/kayak";
-  std::string data = env("XDG_DATA_HOME");
+  std::string data = get("XDG_DATA_HOME");
   if (data.empty()) data = fs::join(home_dir(), ".local/share");
   return fs::join(data, "kayak");
 }
 
 std::string default_runroot() {
   if (::geteuid() == 0) return "/run/kayak";
-  std::string runtime = env("XDG_RUNTIME_DIR");
+  std::string runtime = get("XDG_RUNTIME_DIR");
   if (!runtime.empty() && ::access(runtime.c_str(), W_OK) == 0) return fs::join(runtime, "kayak");
   return "/tmp/kayak-" + std::to_string(::geteuid());
 }
 
 std::string pick(const std::string& flag, const char* env_name, std::string (*fallback)()) {
   if (!flag.empty()) return fs::absolute(flag);
-  std::string from_env = env(env_name);
+  std::string from_env = get(env_name);
   if (!from_env.empty()) return fs::absolute(from_env);
   return fallback();
 }

@@ -192,7 +192,7 @@ void Store::delete_image_record(const std::string& id) {
 namespace {
 
 [[noreturn]] void no_such_image(std::string_view text) {
-  throw Error("No such image: " + std::string(text));
+  throw NotFoundError("No such image: " + std::string(text));
 }
 
 // "sha256:abc" or "abc" when it could be (a prefix of) an image ID.

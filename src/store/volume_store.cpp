@@ -24,7 +24,7 @@ std::string now_rfc3339_seconds() {
   return dot == std::string::npos ? text : text.substr(0, dot) + "Z";
 }
 
-[[noreturn]] void no_such_volume(const std::string& name) { throw Error("No such volume: " + name, 1); }
+[[noreturn]] void no_such_volume(const std::string& name) { throw NotFoundError("No such volume: " + name, 1); }
 
 }  // namespace
 
@@ -107,7 +107,8 @@ uint64_t VolumeStore::remove(Context& ctx, const std::string& name) {
   if (!find(name)) throw Error(fmt::format("get {}: no such volume", name), 1);
   auto users = volume_users(ctx.store().root());
   if (auto it = users.find(name); it != users.end()) {
-    fail("remove {}: volume is in use - [{}]", name, str::join(it->second, ", "));
+    // Docker's text; podman's exit code for a volume in use.
+    throw Error(fmt::format("remove {}: volume is in use - [{}]", name, str::join(it->second, ", ")), 2);
   }
   // Renamed away first, so the name is free (and list() no longer shows
   // it) even if removing the content is interrupted.

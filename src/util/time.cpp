@@ -13,7 +13,14 @@ int64_t now_ns() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-std::string format_rfc3339_nano(int64_t ns) {
+namespace {
+
+struct SplitTime {
+  std::string seconds;  // "2024-01-02T03:04:05"
+  int64_t frac_ns;
+};
+
+SplitTime split_utc(int64_t ns) {
   time_t secs = static_cast<time_t>(ns / 1000000000);
   int64_t frac = ns % 1000000000;
   if (frac < 0) {
@@ -22,14 +29,27 @@ std::string format_rfc3339_nano(int64_t ns) {
   }
   struct tm tm;
   ::gmtime_r(&secs, &tm);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
-                                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  if (frac) {
-    std::string digits = fmt::format("{:09}", frac);
+  return {fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec),
+          frac};
+}
+
+}  // namespace
+
+std::string format_rfc3339_nano(int64_t ns) {
+  SplitTime t = split_utc(ns);
+  std::string out = std::move(t.seconds);
+  if (t.frac_ns) {
+    std::string digits = fmt::format("{:09}", t.frac_ns);
     while (!digits.empty() && digits.back() == '0') digits.pop_back();
     out += "." + digits;
   }
   return out + "Z";
+}
+
+std::string format_rfc3339_nano_fixed(int64_t ns) {
+  SplitTime t = split_utc(ns);
+  return fmt::format("{}.{:09}Z", t.seconds, t.frac_ns);
 }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {

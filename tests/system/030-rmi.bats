@@ -89,10 +89,10 @@ two_layer_image() {
     assert "${lines[1]}" == "Deleted: $id"
 }
 
-@test "rmi of several images reports each; a missing one fails but does not stop the rest" {
+@test "rmi of several images reports each; a missing one fails (exit 1) but does not stop the rest" {
     make_busybox_image
     run_kayak tag "$BUSYBOX_REF" x:1 y:1
-    run_kayak 125 rmi x:1 nothere:1 y:1
+    run_kayak 1 rmi x:1 nothere:1 y:1
     assert "$output" =~ "Untagged: x:1"
     assert "$output" =~ "Untagged: y:1"
     assert "$output" =~ "Error: .*nothere"
@@ -100,9 +100,11 @@ two_layer_image() {
     assert "kayak/busybox:latest"
 }
 
-@test "rmi of a missing image: No such image, exit 125" {
-    run_kayak 125 rmi nothere
+@test "rmi of a missing image: No such image, exit 1 (podman); with -f nothing at all" {
+    run_kayak 1 rmi nothere
     assert_error "(No such image|image not known).*nothere"
+    run_kayak rmi -f nothere
+    assert ""
 }
 
 @test "rmi -a removes every image; -a with names is an error" {
@@ -120,7 +122,9 @@ two_layer_image() {
     assert "" "rmi -a on an empty store does nothing"
     make_busybox_image
     run_kayak 125 rmi -a "$BUSYBOX_REF"
-    assert_error ""
+    assert_error "when using the --all switch, you may not pass any images names or IDs"
+    run_kayak images -q
+    assert "$output" != "" "nothing was removed"
 }
 
 @test "rmi frees the disk space" {

@@ -19,11 +19,11 @@ load helpers
     run_kayak create --name web "$BUSYBOX_REF"
 }
 
-@test "rm of several: one failure does not stop the others; exit 125" {
+@test "rm of several: one failure does not stop the others; exit 1 for a missing one (podman)" {
     make_busybox_image
     run_kayak create --name one "$BUSYBOX_REF"
     run_kayak create --name two "$BUSYBOX_REF"
-    run_kayak_split 125 rm one nope two
+    run_kayak_split 1 rm one nope two
     assert "one${NL}two"
     assert "$stderr" == "Error: No such container: nope"
     run_kayak ps -a -q
@@ -96,9 +96,9 @@ load helpers
     run_kayak create --name web "$BUSYBOX_REF"
     local cid=$output image
     image=$(image_id "$BUSYBOX_REF")
-    run_kayak 125 rmi "$BUSYBOX_REF"
+    run_kayak 2 rmi "$BUSYBOX_REF"
     assert_error "conflict: unable to remove repository reference \"$BUSYBOX_REF\" \\(must force\\) - container ${cid:0:12} is using its referenced image $(short_id "$image")"
-    run_kayak 125 rmi "$(short_id "$image")"
+    run_kayak 2 rmi "$(short_id "$image")"
     assert_error "conflict: unable to delete $(short_id "$image") \\(must be forced\\) - image is being used by stopped container ${cid:0:12}"
     # Another tag of the image can go: the image keeps a name.
     run_kayak tag "$BUSYBOX_REF" extra:1

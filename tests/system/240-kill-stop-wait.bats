@@ -126,7 +126,7 @@ create_fake() {
     local init monitor
     start_process init sleep 1000
     fake_running "$FAKE_ID" "$init"
-    run_kayak 125 rm web
+    run_kayak 2 rm web
     assert_error "cannot remove container \"/web\": container is running: stop the container before removing or force remove"
     process_gone "$init" && die "rm without -f touched the process"
     run_kayak rm -f web

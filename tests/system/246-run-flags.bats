@@ -120,12 +120,22 @@ all_caps() {
     assert "shell-entrypoint ignored-too"
 }
 
-@test "run --hostname: the container's hostname and HOSTNAME" {
+@test "run --hostname and -h: the container's hostname and HOSTNAME" {
     run_kayak run --rm --hostname box.example $BUSYBOX_REF sh -c 'hostname; echo $HOSTNAME; cat /etc/hostname'
     assert "box.example${NL}box.example${NL}box.example"
-    # -h stays --help in kayak (the command table reserves it), unlike Docker's -h.
+    # On run and create -h is --hostname, as Docker and podman; --help is help.
+    run_kayak run --rm -h box $BUSYBOX_REF hostname
+    assert "box"
+    run_kayak create --name short-h -h cbox $BUSYBOX_REF hostname
+    run_kayak start -a short-h
+    assert "cbox"
     run_kayak run --help
-    assert "$output" =~ "--hostname"
+    assert "$output" =~ "-h, --hostname"
+    run_kayak 125 run -h
+    assert "$output" =~ "flag needs an argument: 'h' in -h"
+    # Elsewhere -h is still help.
+    run_kayak ps -h
+    assert "$output" =~ "Usage:"
     # Without it: the short ID, as Docker.
     run_kayak run --name noname $BUSYBOX_REF hostname
     assert "$output" == "$(kayak inspect -f '{{.Id}}' noname | cut -c1-12)"

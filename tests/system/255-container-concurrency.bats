@@ -283,7 +283,7 @@ gone() { process_gone "$1"; }
     assert_nothing_left
 }
 
-@test "two rm -f of the same running container at once: it goes, each prints its name or No such container" {
+@test "two rm -f of the same running container at once: it goes, each prints its name or nothing" {
     run_detached twice sleep 1000
     record_namespaces "$(pid_of twice)"
     kayak rm -f twice >rm.1 2>&1 &
@@ -295,18 +295,14 @@ gone() { process_gone "$1"; }
     wait $p2 || s2=$?
     echo "# 1: $s1 $(cat rm.1)"
     echo "# 2: $s2 $(cat rm.2)"
-    ((s1 == 0 || s2 == 0)) || die "neither rm -f succeeded"
-    local i s
+    # A container already gone is not an error for rm -f (podman, Docker):
+    # the later one prints nothing if it looked the name up too late.
+    assert "$s1 $s2" == "0 0" "exit statuses of both rm -f"
+    local i
     for i in 1 2; do
-        s=s$i
-        if ((${!s} == 0)); then
-            assert "$(cat rm.$i)" == "twice"
-        else
-            # It had gone before this one looked the name up.
-            assert "${!s}" -eq 125 "exit status of the second rm -f"
-            assert "$(cat rm.$i)" == "Error: No such container: twice"
-        fi
+        [[ ! -s rm.$i ]] || assert "$(cat rm.$i)" == "twice"
     done
+    [[ -s rm.1 || -s rm.2 ]] || die "neither rm -f printed the name"
     assert_nothing_left
 }
 
@@ -350,14 +346,14 @@ gone() { process_gone "$1"; }
         run_status=0
         wait "$runner" || run_status=$?
         echo "# race$i after ${delay}s: run $run_status $(cat "run.$i"); rm -f $rm_status $(cat "rm.$i")"
-        if ((rm_status == 0)); then
+        assert "$rm_status" -eq 0 "rm -f exit status"
+        if [[ -s rm.$i ]]; then
             assert "$(cat "rm.$i")" == "race$i" "rm -f prints the name"
             # Removed whether the start came before or after: not there.
             run_kayak 125 inspect --type container "race$i"
         else
-            # rm -f came before the container existed.
-            assert "$rm_status" -eq 125 "rm -f exit status"
-            assert "$(cat "rm.$i")" == "Error: No such container: race$i"
+            # rm -f came before the container existed: nothing to remove is
+            # not an error for rm -f (podman, Docker).
             assert "$run_status" -eq 0 "run -d of a container nobody removed"
             wait_until 10 has_status "race$i" running || die "race$i: $(status_of "race$i")"
             record_namespaces "$(pid_of "race$i")"

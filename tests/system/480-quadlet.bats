@@ -245,7 +245,7 @@ EOF2
     assert ""
     run_kayak rm -i no-such-container
     assert ""
-    run_kayak 125 rm no-such-container
+    run_kayak 1 rm no-such-container
 }
 
 # unit_words FILE KEY: the words of KEY= in a generated unit, with %t/%N

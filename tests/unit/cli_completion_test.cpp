@@ -83,8 +83,16 @@ TEST_CASE("flags of a command, long and short, with descriptions") {
   CHECK_FALSE(has(names, "--net"));  // hidden
   CHECK_FALSE(has(names, "-d"));     // "--" typed: short forms do not match
   CHECK(has(values({"run", "-"}), "-d"));
-  // run's -h is --hostname, so help has no short form there.
   CHECK_FALSE(has(values({"images", "-"}), "-v"));
+  // run's -h is --hostname, so help has no short form there; elsewhere -h is help.
+  auto description_of = [](std::vector<std::string> words, std::string_view value) {
+    for (auto& [candidate, description] : complete(std::move(words)).candidates)
+      if (candidate == value) return description;
+    return std::string();
+  };
+  CHECK(description_of({"run", "-"}, "-h") == "Container host name");
+  CHECK(description_of({"create", "-"}, "-h") == "Container host name");
+  CHECK(description_of({"images", "-"}, "-h") == "Print usage");
   for (auto& [value, description] : run.candidates) CHECK_FALSE(description.empty());
 }
 

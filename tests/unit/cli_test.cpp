@@ -287,6 +287,30 @@ TEST_CASE("cli: --version and help requests") {
   CHECK_THROWS_AS(handle_help(too_deep), UsageError);
 }
 
+TEST_CASE("cli: -h is --hostname on run and create (Docker, podman), help everywhere else") {
+  for (std::vector<std::string> path :
+       std::vector<std::vector<std::string>>{{"run"}, {"create"}, {"container", "run"}, {"container", "create"}}) {
+    std::string hint = "kayak " + str::join(path, " ");
+    INFO(hint);
+    auto with = [&](std::vector<std::string> rest) {
+      std::vector<std::string> args = path;
+      args.insert(args.end(), rest.begin(), rest.end());
+      return args;
+    };
+    Invocation inv = run_of(with({"-h", "box", "busybox", "hostname"}));
+    CHECK(inv.value_or("hostname", "") == "box");
+    CHECK(inv.args() == std::vector<std::string>{"busybox", "hostname"});
+    CHECK(run_of(with({"-hbox", "busybox"})).value_or("hostname", "") == "box");
+    CHECK(parse_with(with({"--help"})).action == ParsedCommandLine::Action::Help);
+    CHECK(usage_error_of(with({"-h"})) == "flag needs an argument: 'h' in -h\nSee '" + hint + " --help'.");
+  }
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+         {"ps", "-h"}, {"exec", "-h"}, {"start", "-h"}, {"rm", "-h"}, {"container", "ls", "-h"}, {"image", "rm", "-h"}}) {
+    INFO(str::join(args, " "));
+    CHECK(parse_with(args).action == ParsedCommandLine::Action::Help);
+  }
+}
+
 TEST_CASE("cli: resolve walks groups and stops at arguments") {
   std::vector<std::string> words = {"image", "ls", "busybox"};
   Resolution r = resolve(command_table(), words);

@@ -33,7 +33,8 @@ TEST_CASE("log lines: conmon's k8s-file format, both ways") {
   CHECK(*parsed == entry);
 
   // Whole seconds keep nine digits, so lines align.
-  CHECK(format_log_time(1764306000000000000) == "2025-11-28T05:00:00.000000000Z");
+  CHECK(format_log_line({.time_ns = 1764306000000000000, .stream = LogStream::Stdout, .text = "x"}) ==
+        "2025-11-28T05:00:00.000000000Z stdout F x\n");
   // An empty line, text with spaces and tabs kept as is, an offset zone.
   CHECK(parse_log_line("2025-11-28T05:00:00.1Z stdout F")->text.empty());
   CHECK(parse_log_line("2025-11-28T05:00:00Z stdout F  two  spaces\t")->text == " two  spaces\t");

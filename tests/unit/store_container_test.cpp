@@ -119,7 +119,16 @@ TEST_CASE("containers resolve by full ID, name, then unique prefix") {
   CHECK(f.containers.resolve("/second") == b);
   CHECK(f.containers.resolve("abc") == a);
   CHECK_THROWS_WITH_AS(f.containers.resolve("ab"), "multiple IDs found with provided prefix: ab", Error);
-  CHECK_THROWS_WITH_AS(f.containers.resolve("nope"), "No such container: nope", Error);
+  // Only a missing container is a NotFoundError (rm exits 1 for it).
+  CHECK_THROWS_WITH_AS(f.containers.resolve("nope"), "No such container: nope", NotFoundError);
+  bool not_found = false;
+  try {
+    f.containers.resolve("ab");
+  } catch (const NotFoundError&) {
+    not_found = true;
+  } catch (const Error&) {
+  }
+  CHECK_FALSE(not_found);
   // A name that looks like another container's ID prefix wins over it.
   f.containers.rename(b, "abc");
   CHECK(f.containers.resolve("abc") == b);

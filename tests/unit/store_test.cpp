@@ -73,7 +73,8 @@ TEST_CASE("names resolve by name, short name, ID and ID prefix") {
   CHECK(s.resolve_image("sha256:" + image.id).id == image.id);
   CHECK(s.resolve_image(image.id.substr(0, 5)).id == image.id);
   CHECK(s.image(image.id)->names.size() == 2);
-  CHECK_THROWS_WITH_AS(s.resolve_image("nope"), "No such image: nope", Error);
+  // NotFoundError, so rmi can tell a missing image (exit 1) from others.
+  CHECK_THROWS_WITH_AS(s.resolve_image("nope"), "No such image: nope", NotFoundError);
   bool thrown = false;
   try {
     s.resolve_image("nope:1");

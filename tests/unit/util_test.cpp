@@ -74,6 +74,11 @@ TEST_CASE("rfc3339 timestamps round-trip") {
   REQUIRE(t.has_value());
   CHECK(timeutil::format_rfc3339_nano(*t) == "2024-05-06T07:08:09.123456789Z");
   CHECK(timeutil::parse_rfc3339("1970-01-01T01:00:00+01:00") == 0);
+  // Go's RFC3339Nano drops trailing zeros; the fixed form keeps nine digits.
+  CHECK(timeutil::format_rfc3339_nano(1'500'000'000) == "1970-01-01T00:00:01.5Z");
+  CHECK(timeutil::format_rfc3339_nano(0) == "1970-01-01T00:00:00Z");
+  CHECK(timeutil::format_rfc3339_nano_fixed(1'500'000'000) == "1970-01-01T00:00:01.500000000Z");
+  CHECK(timeutil::format_rfc3339_nano_fixed(-1) == "1969-12-31T23:59:59.999999999Z");
   CHECK_FALSE(timeutil::parse_rfc3339("yesterday").has_value());
 }
 

@@ -3,6 +3,7 @@
 // exit, these commands only wait for it.
 #pragma once
 
+#include "kayak/commands/container_item.hpp"
 #include "kayak/store/container.hpp"
 #include "kayak/store/context.hpp"
 
@@ -11,15 +12,6 @@
 #include <vector>
 
 namespace kayak::commands {
-
-// One result per named container (batch verbs: a failure does not stop the
-// others). `line` is what Docker prints on success.
-struct ContainerItem {
-  std::string target;
-  std::string line;
-  std::string error;  // empty on success
-  int exit_code = 0;  // of the command for this item when it failed
-};
 
 // kill [-s SIG]: "KILL" by default. Fails for a container that is not
 // running with Docker's text.

@@ -33,9 +33,6 @@ struct LogEntry {
   bool operator==(const LogEntry&) const = default;
 };
 
-// "2026-11-28T05:00:00.123456789Z": always nine fraction digits, so lines
-// sort and align.
-std::string format_log_time(int64_t time_ns);
 // One log line, newline included.
 std::string format_log_line(const LogEntry& entry);
 // Parses one line (without its newline); nullopt when it is not a log line.

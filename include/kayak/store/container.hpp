@@ -217,8 +217,8 @@ public:
   void create(const ContainerConfig& config);
 
   // Full ID for what a user typed, in Docker's order: full ID, name (with
-  // or without "/"), unique ID prefix. Throws "No such container: TEXT"
-  // (exit 125) or Docker's "multiple IDs found with provided prefix: TEXT".
+  // or without "/"), unique ID prefix. Throws NotFoundError("No such
+  // container: TEXT", exit 125) or Docker's "multiple IDs found with provided prefix: TEXT".
   std::string resolve(const std::string& text) const;
   // The container holding a name, if any.
   std::optional<std::string> id_for_name(const std::string& name) const;

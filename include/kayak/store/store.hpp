@@ -76,7 +76,7 @@ public:
   // Resolves what a user typed: full or short ID (with or without
   // "sha256:"), name[:tag], name@digest, or a short name matching a stored
   // name's path ("myimg/httpd:v1" finds "localhost/myimg/httpd:v1").
-  // Throws Error("No such image: TEXT", exit 1).
+  // Throws NotFoundError("No such image: TEXT", exit 125).
   ImageRecord resolve_image(std::string_view text) const;
   bool has_layer(const std::string& chain_id) const;
   LayerRecord layer(const std::string& chain_id) const;

@@ -84,15 +84,16 @@ public:
   VolumeRecord create(const CreateOptions& options);
 
   bool exists(const std::string& name) const;
-  // Throws Error("No such volume: NAME", exit 1) when missing.
+  // Throws NotFoundError("No such volume: NAME", exit 1) when missing.
   VolumeRecord get(const std::string& name) const;
   std::optional<VolumeRecord> find(const std::string& name) const;
   std::vector<VolumeRecord> list() const;  // sorted by name
 
   // Removes the volume and its content (inside the store's user namespace:
   // files in it may belong to subordinate IDs). Throws Error "remove NAME:
-  // volume is in use - [ID, ...]" when a container mounts it, and Error
-  // "get NAME: no such volume" (exit 1) when missing. Returns the bytes freed.
+  // volume is in use - [ID, ...]" (exit 2) when a container mounts it, and
+  // Error "get NAME: no such volume" (exit 1) when missing; podman's codes.
+  // Returns the bytes freed.
   uint64_t remove(Context& ctx, const std::string& name);
 
   // Copies what the image has at `destination` (the union of `layer_dirs`,

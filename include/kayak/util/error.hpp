@@ -21,6 +21,13 @@ private:
   int exit_code_;
 };
 
+// A named container, image or volume that does not exist. The removal verbs
+// (rm, rmi, volume rm) exit 1 for it, as podman's do; the others keep 125.
+class NotFoundError : public Error {
+public:
+  using Error::Error;
+};
+
 // Error for a failed system call: "<context>: <strerror(err)>".
 class SystemError : public Error {
 public:

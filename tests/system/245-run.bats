@@ -120,29 +120,35 @@ wait_for_status() {
     assert "$(kayak inspect -f '{{.RestartCount}}' flaky)" == "2"
 }
 
-@test "run --restart always restarts after exit 0 too, until stop; --restart no runs once" {
-    run_kayak run -d --name once --restart no $BUSYBOX_REF sh -c 'echo try'
-    run_kayak run -d --name again --restart always $BUSYBOX_REF sh -c 'echo try'
+# restarts_until_stopped NAME: NAME restarts after exit 0, and a stop ends
+# it for good, also one that lands in the back-off delay between two runs.
+restarts_until_stopped() {
     local i
     for i in $(seq 100); do
-        (( $(kayak inspect -f '{{.RestartCount}}' again) >= 2 )) && break
+        (( $(kayak inspect -f '{{.RestartCount}}' "$1") >= 2 )) && break
         sleep 0.1
     done
-    assert "$(kayak inspect -f '{{.RestartCount}}' again)" -ge 2
+    assert "$(kayak inspect -f '{{.RestartCount}}' "$1")" -ge 2
+    run_kayak stop -t 1 "$1"
+    local count
+    count=$(kayak inspect -f '{{.RestartCount}}' "$1")
+    sleep 2
+    assert "$(kayak inspect -f '{{.RestartCount}}' "$1")" == "$count"
+    assert "$(kayak inspect -f '{{.State.Status}}' "$1")" == "exited"
+    local id
+    id=$(kayak inspect -f '{{.Id}}' "$1")
+    ! pgrep -f "monitor.*$id" >/dev/null || die "the monitor of a stopped $1 is still there"
+}
+
+@test "run --restart always and unless-stopped restart after exit 0 too, until stop; --restart no runs once" {
+    run_kayak run -d --name once --restart no $BUSYBOX_REF sh -c 'echo try'
+    run_kayak run -d --name again --restart always $BUSYBOX_REF sh -c 'echo try'
+    run_kayak run -d --name unless --restart unless-stopped $BUSYBOX_REF sh -c 'echo try'
+    restarts_until_stopped again
+    restarts_until_stopped unless
     run_kayak wait once
     assert "$(kayak logs once)" == "try"
     assert "$(kayak inspect -f '{{.RestartCount}}' once)" == "0"
-    # A stop ends the restarts, also one that lands in the back-off delay
-    # between two runs.
-    run_kayak stop -t 1 again
-    local count
-    count=$(kayak inspect -f '{{.RestartCount}}' again)
-    sleep 2
-    assert "$(kayak inspect -f '{{.RestartCount}}' again)" == "$count"
-    assert "$(kayak inspect -f '{{.State.Status}}' again)" == "exited"
-    local id
-    id=$(kayak inspect -f '{{.Id}}' again)
-    ! pgrep -f "monitor.*$id" >/dev/null || die "the monitor of a stopped container is still there"
 }
 
 @test "run: /etc/hostname, /etc/hosts and /etc/resolv.conf are the container's own" {

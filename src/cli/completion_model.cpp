@@ -9,8 +9,6 @@ namespace kayak::cli {
 
 namespace {
 
-std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
-
 void add_flag(ScriptNode& node, const Flag& flag, bool with_short) {
   std::string description = first_line(flag.description);
   bool value = flag.type != FlagType::Bool;
@@ -29,9 +27,14 @@ void add_flags(ScriptNode& node, std::span<const Flag> flags, bool with_help) {
   if (with_help) add_flag(node, help_flag(), !short_help_taken);
 }
 
-// The words right under `parent` ("" for the top level): every visible
-// command path of the form "<parent> <word>", aliases included.
-std::vector<std::pair<std::string, std::string>> children(CommandTable table, std::string_view parent) {
+
+std::string key_of(std::string_view path) { return path.empty() ? "kayak" : "kayak " + std::string(path); }
+
+}  // namespace
+
+std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
+
+std::vector<std::pair<std::string, std::string>> subcommands_of(CommandTable table, std::string_view parent) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Command& command : table) {
     if (command.hidden) continue;
@@ -47,14 +50,10 @@ std::vector<std::pair<std::string, std::string>> children(CommandTable table, st
   return out;
 }
 
-std::string key_of(std::string_view path) { return path.empty() ? "kayak" : "kayak " + std::string(path); }
-
-}  // namespace
-
 ScriptModel script_model(CommandTable table) {
   ScriptModel model;
   ScriptNode top{.key = "kayak", .group = true};
-  top.subcommands = children(table, "");
+  top.subcommands = subcommands_of(table, "");
   add_flags(top, global_flags(), false);
   model.nodes.push_back(std::move(top));
   for (const Command& command : table) {
@@ -62,7 +61,7 @@ ScriptModel script_model(CommandTable table) {
     std::string path(command.names.front());
     ScriptNode node{.key = key_of(path), .group = command.group, .args_only = command.flags_before_args_only};
     if (command.group) {
-      node.subcommands = children(table, path);
+      node.subcommands = subcommands_of(table, path);
       add_flags(node, {}, true);
     } else {
       add_flags(node, command.flags, find_flag(command, help_flag().name) == &help_flag());

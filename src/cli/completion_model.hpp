@@ -33,6 +33,13 @@ struct ScriptModel {
 
 ScriptModel script_model(CommandTable table);
 
+// The words right under `parent` ("" for the top level) with their
+// summaries: every visible command path "<parent> <word>", aliases included.
+std::vector<std::pair<std::string, std::string>> subcommands_of(CommandTable table, std::string_view parent);
+
+// A help text's first line.
+std::string first_line(std::string_view text);
+
 // Single-quoted for bash and zsh ('it'\''s').
 std::string sh_quote(std::string_view text);
 

@@ -3,6 +3,8 @@
 // the parser's rules (global flags before the command, values of flags that
 // take one, "--", flags only before the first argument for run and exec)
 // but never fails: a line the parser would reject still completes.
+#include "completion_model.hpp"
+
 #include "kayak/cli/completion.hpp"
 
 #include <algorithm>
@@ -100,22 +102,9 @@ Position walk(CommandTable table, std::span<const std::string> before) {
   return at;
 }
 
-std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
-
 // The names of the visible commands right under `parent` ("" for the top).
 void add_subcommands(CommandTable table, std::string_view parent, CompletionResult& out) {
-  for (const Command& command : table) {
-    if (command.hidden) continue;
-    for (std::string_view name : command.names) {
-      std::string_view rest = name;
-      if (!parent.empty()) {
-        if (!name.starts_with(parent) || name.size() <= parent.size() + 1 || name[parent.size()] != ' ') continue;
-        rest = name.substr(parent.size() + 1);
-      }
-      if (rest.find(' ') != std::string_view::npos) continue;
-      out.candidates.emplace_back(std::string(rest), std::string(command.summary));
-    }
-  }
+  for (auto& [word, summary] : subcommands_of(table, parent)) out.candidates.emplace_back(std::move(word), std::move(summary));
 }
 
 void add_flags(const Position& at, CompletionResult& out) {

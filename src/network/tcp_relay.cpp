@@ -1,5 +1,7 @@
 #include "tcp_relay.hpp"
 
+#include "inside_socket.hpp"
+
 #include "kayak/util/error.hpp"
 
 #include <arpa/inet.h>
@@ -182,18 +184,6 @@ private:
   bool closed_ = false;
 };
 
-UniqueFd connect_inside(uint16_t port) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd) return fd;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno != EINPROGRESS)
-    return UniqueFd();
-  return fd;
-}
-
 }  // namespace
 
 TcpListener::TcpListener(EventLoop& loop, UniqueFd listener, uint16_t container_port)
@@ -206,7 +196,7 @@ void TcpListener::on_event(int, uint32_t) {
   for (int i = 0; i < 64; ++i) {
     UniqueFd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!client) return;  // EAGAIN, or out of fds: the backlog waits for a close
-    UniqueFd server = connect_inside(container_port_);
+    UniqueFd server = connect_inside(SOCK_STREAM, container_port_);
     if (!server) {
       linger hard{1, 0};
       ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);

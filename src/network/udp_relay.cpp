@@ -1,5 +1,7 @@
 #include "udp_relay.hpp"
 
+#include "inside_socket.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <time.h>
@@ -81,13 +83,8 @@ UdpSession* UdpRelay::session_for(const sockaddr_storage& client, socklen_t leng
   std::string key(reinterpret_cast<const char*>(&client), length);
   auto it = sessions_.find(key);
   if (it != sessions_.end()) return it->second.get();
-  UniqueFd inner(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd inner = connect_inside(SOCK_DGRAM, container_port_);
   if (!inner) return nullptr;
-  sockaddr_in target{};
-  target.sin_family = AF_INET;
-  target.sin_port = htons(container_port_);
-  target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(inner.get(), reinterpret_cast<sockaddr*>(&target), sizeof target) != 0) return nullptr;
   auto session = std::make_unique<UdpSession>(loop_, fd_.get(), std::move(inner), client, length);
   UdpSession* raw = session.get();
   sessions_.emplace(std::move(key), std::move(session));

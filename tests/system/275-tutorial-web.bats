@@ -23,19 +23,6 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-# fetch URL: the body of URL (no proxy), retried for up to 10 s while the
-# server starts; fails the test if it never answers.
-fetch() {
-    local i
-    for i in $(seq 100); do
-        if output=$(curl --noproxy '*' -fsS --max-time 2 "$1" 2>/dev/null); then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "no answer from $1"
-}
-
 @test "tutorial: commit -c CMD httpd, run -d --network host, fetch the page from the host" {
     on_a_terminal "$KAYAK_BINARY" run -it --name web "$BUSYBOX_REF" sh -c \
         'mkdir -p /var/www && echo "<h1>hello from kayak</h1>" > /var/www/index.html && echo done'
@@ -51,9 +38,9 @@ fetch() {
 
     run_kayak run -d --name web-served --network host myimg/httpd:v2
     assert "$output" =~ ^[0-9a-f]{64}$
-    fetch "http://127.0.0.1:$port/"
+    fetch "http://127.0.0.1:$port/" 2
     assert "<h1>hello from kayak</h1>"
-    fetch "http://127.0.0.1:$port/index.html"
+    fetch "http://127.0.0.1:$port/index.html" 2
     assert "<h1>hello from kayak</h1>"
     run_kayak inspect -f '{{.State.Status}}' web-served
     assert "running"
@@ -68,7 +55,7 @@ fetch() {
     local port
     port=$(free_port)
     run_kayak run -d --name web-served --network host myimg/httpd:v2 httpd -f -p "127.0.0.1:$port" -h /var/www/
-    fetch "http://127.0.0.1:$port/"
+    fetch "http://127.0.0.1:$port/" 2
     assert "page"
     # Without --network host the server is in the container's own network
     # namespace: the host cannot reach it on that port.

@@ -55,18 +55,6 @@ hold_port() {
     die "could not hold port $1"
 }
 
-# fetch URL: the body of URL, retried for up to 10 s while the server starts.
-fetch() {
-    local i
-    for i in $(seq 100); do
-        if output=$(curl --noproxy '*' -gfsS --max-time 5 "$1" 2>/dev/null); then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "no answer from $1"
-}
-
 # make_httpd_image: myimg/httpd:ports serves "<h1>hello from kayak</h1>"
 # on port 80 (busybox httpd), and EXPOSEs it.
 make_httpd_image() {

@@ -411,3 +411,17 @@ kayak_monitor_pid() {
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitor_pid"])' \
         "$KAYAK_ROOT/containers/$(kayak inspect -f '{{.Id}}' "$1")/state.json"
 }
+
+# fetch URL [MAX_TIME]: the body of URL in $output (no proxy), retried for
+# up to 10 s while the server starts, each try given MAX_TIME seconds
+# (default 5); fails the test if it never answers.
+fetch() {
+    local i
+    for i in $(seq 100); do
+        if output=$(curl --noproxy '*' -fsS --max-time "${2:-5}" "$1" 2>/dev/null); then
+            return 0
+        fi
+        sleep 0.1
+    done
+    die "no answer from $1"
+}

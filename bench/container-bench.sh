@@ -11,10 +11,7 @@
 # and the peak RSS of kayak's `run` (GNU time's maximum resident set size).
 # Goals (issue 3): run, exec and ps <= 0.1x podman; commit <= 0.5x; run's
 # peak RSS <= 10 MB.
-#
-# podman runs with runc and cgroupfs (crun refuses hybrid cgroups) and with
-# explicit nofile/nproc ulimits: podman's defaults lie above this machine's
-# hard limits and its runtime fails to start otherwise.
+# How podman is run: bench/containers-common.sh.
 #
 # Usage: bench/container-bench.sh [RUNS]   (default 10; KAYAK_BINARY, KAYAK_TEST_IMAGES)
 set -euo pipefail
@@ -24,27 +21,12 @@ kayak=${KAYAK_BINARY:-$repo/build/kayak}
 images=$(realpath "${KAYAK_TEST_IMAGES:-$repo/../shared/images}")
 [ -x "$kayak" ] || { echo "bench: $kayak not built (meson setup build && ninja -C build)" >&2; exit 1; }
 
-work=$(mktemp -d /var/tmp/kayak-bench.XXXXXX)
-k() { "$kayak" --root "$work/k-root" --runroot "$work/k-run" "$@"; }
-have_podman=0
-if command -v podman >/dev/null && command -v runc >/dev/null; then
-    have_podman=1
-    p() {
-        podman --root "$work/p-root" --runroot "$work/p-run" --storage-driver overlay \
-            --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
-    }
-fi
-cleanup() {
-    k rm -f --all >/dev/null 2>&1 || true
-    ((have_podman)) && { p rm -f --all >/dev/null 2>&1 || true; }
-    rm -rf "$work" 2>/dev/null || { unshare --map-root-user --map-auto rm -rf "$work" 2>/dev/null || true; }
-}
-trap cleanup EXIT
+source "$repo/bench/containers-common.sh"
+trap clean_work EXIT
 
 image=localhost/busybox:1.38.0-musl
 k pull -q "oci:$images/busybox:busybox:1.38.0-musl" >/dev/null
 k tag busybox:1.38.0-musl "$image" 2>/dev/null || true
-ulimits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 if ((have_podman)); then
     p pull -q "oci:$images/busybox:busybox:1.38.0-musl" >/dev/null
     p tag "$(p images -q | head -1)" "$image"

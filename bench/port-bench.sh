@@ -12,8 +12,7 @@
 # (as root podman uses its rootful bridge and kernel NAT): --as USER does
 # that from root, copying what it needs to a directory USER can read.
 #
-# podman runs with runc, cgroupfs, no events and explicit ulimits (its
-# defaults do not start on this machine's limits).
+# How podman is run: bench/containers-common.sh.
 #
 # Usage: bench/port-bench.sh [--as USER] [SECONDS]
 #        (default 5 s per wrk run; KAYAK_BINARY, KAYAK_TEST_IMAGES)
@@ -30,7 +29,7 @@ if [[ ${1:-} == --as ]]; then
     copy=$(mktemp -d /tmp/kayak-port-bench.XXXXXX)
     trap 'rm -rf "$copy" 2>/dev/null || unshare --map-root-user --map-auto rm -rf "$copy"' EXIT
     mkdir -p "$copy/bench" "$copy/contrib" "$copy/build"
-    cp "$repo/bench/port-bench.sh" "$copy/bench/"
+    cp "$repo/bench/port-bench.sh" "$repo/bench/containers-common.sh" "$copy/bench/"
     cp "$repo/contrib/busybox-image.sh" "$copy/contrib/"
     cp "$kayak" "$copy/build/kayak"
     chown -R "$user" "$copy"
@@ -45,23 +44,11 @@ fi
 seconds=${1:-5}
 mebibytes=1000
 
-work=$(mktemp -d /var/tmp/kayak-bench.XXXXXX)
-k() { "$kayak" --root "$work/k-root" --runroot "$work/k-run" "$@"; }
-have_podman=0
-if command -v podman >/dev/null && command -v runc >/dev/null; then
-    have_podman=1
-    p() {
-        podman --root "$work/p-root" --runroot "$work/p-run" --storage-driver overlay \
-            --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
-    }
-fi
-ulimits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+source "$repo/bench/containers-common.sh"
 server_pid=
 cleanup() {
     [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null
-    k rm -f --all >/dev/null 2>&1 || true
-    ((have_podman)) && { p rm -f --all >/dev/null 2>&1 || true; }
-    rm -rf "$work" 2>/dev/null || { unshare --map-root-user --map-auto rm -rf "$work" 2>/dev/null || true; }
+    clean_work
 }
 trap cleanup EXIT
 

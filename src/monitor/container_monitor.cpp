@@ -386,6 +386,7 @@ int run_monitored(MonitorRequest request) {
     monitor.emplace(
       std::move(options),
       [&spec, &network](const runtime::Stdio& io) {
+        spec.bind_notify_socket = network->bind_notify_socket();
         return runtime::launch(spec, io, [&network](pid_t init_pid) { network->attach(init_pid); });
       },
       *recorder);

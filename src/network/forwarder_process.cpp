@@ -1,6 +1,9 @@
 #include "forwarder_process.hpp"
 
+#include "bind_redirect.hpp"
 #include "event_loop.hpp"
+#include "host_socket_maker.hpp"
+#include "inside_socket.hpp"
 #include "tcp_relay.hpp"
 #include "udp_relay.hpp"
 
@@ -81,27 +84,39 @@ void run_forwarder_process(ForwarderPlan& plan) {
     reset_signals();
     std::set<int> keep{plan.report.get(), plan.net_ns.get()};
     if (plan.user_ns) keep.insert(plan.user_ns.get());
+    if (plan.bind_notify) keep.insert(plan.bind_notify.get());
     for (const auto& listener : plan.listeners) keep.insert(listener.fd.get());
     close_other_fds(keep);
     raise_open_files();
 
     if (plan.user_ns && ::setns(plan.user_ns.get(), CLONE_NEWUSER) != 0)
       report_and_exit(plan.report.get(), std::string("setns user namespace: ") + std::strerror(errno));
+    // Single-threaded until here (joining a user namespace requires it);
+    // the maker's thread stays in the host's network namespace.
+    std::unique_ptr<HostSocketMaker> host;
+    if (plan.bind_notify) host = std::make_unique<HostSocketMaker>();
     if (::setns(plan.net_ns.get(), CLONE_NEWNET) != 0)
       report_and_exit(plan.report.get(), std::string("setns network namespace: ") + std::strerror(errno));
     plan.user_ns.reset();
     plan.net_ns.reset();
 
     EventLoop loop;
-    std::vector<std::unique_ptr<TcpListener>> tcp;
+    std::vector<std::unique_ptr<TcpPort>> tcp;
     std::vector<std::unique_ptr<UdpRelay>> udp;
     for (auto& listener : plan.listeners) {
       if (listener.binding.proto == "udp") {
         udp.push_back(std::make_unique<UdpRelay>(loop, std::move(listener.fd), listener.binding.container_port));
-      } else {
-        tcp.push_back(std::make_unique<TcpListener>(loop, std::move(listener.fd), listener.binding.container_port));
+        continue;
       }
+      auto port = std::make_unique<TcpPort>();
+      port->binding = listener.binding;
+      uint16_t container_port = listener.binding.container_port;
+      port->host_listeners.push_back(std::make_unique<TcpListener>(
+        loop, std::move(listener.fd), [container_port] { return connect_inside(SOCK_STREAM, container_port); }));
+      tcp.push_back(std::move(port));
     }
+    std::unique_ptr<BindRedirector> redirector;
+    if (host) redirector = std::make_unique<BindRedirector>(loop, std::move(plan.bind_notify), tcp, *host);
     if (!udp.empty())
       loop.every_second([&udp] {
         for (auto& relay : udp) relay->sweep();

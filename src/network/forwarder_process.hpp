@@ -17,6 +17,7 @@ struct ForwarderPlan {
   UniqueFd user_ns;  // /proc/PID/ns/user, or invalid: stay in ours (root)
   UniqueFd net_ns;   // /proc/PID/ns/net
   UniqueFd report;   // write end: "" then EOF when serving, else an error text
+  UniqueFd bind_notify;  // the init sends its bind listener here (bind_redirect.hpp), or invalid
 };
 
 // Never returns; runs in the forked child only.

@@ -62,9 +62,10 @@ std::string read_report(int fd) {
 }  // namespace
 
 std::unique_ptr<PortForwarder> start_port_forwarder(std::vector<HostListener> listeners, const NetworkRequest& request,
-                                                    pid_t init_pid) {
+                                                    pid_t init_pid, UniqueFd bind_notify) {
   ForwarderPlan plan;
   plan.listeners = std::move(listeners);
+  plan.bind_notify = std::move(bind_notify);
   if (request.user_namespace) plan.user_ns = open_namespace(init_pid, "user");
   plan.net_ns = open_namespace(init_pid, "net");
   int pipe_fds[2];

@@ -1,7 +1,5 @@
 #include "tcp_relay.hpp"
 
-#include "inside_socket.hpp"
-
 #include "kayak/util/error.hpp"
 
 #include <arpa/inet.h>
@@ -186,8 +184,18 @@ private:
 
 }  // namespace
 
-TcpListener::TcpListener(EventLoop& loop, UniqueFd listener, uint16_t container_port)
-  : loop_(loop), fd_(std::move(listener)), container_port_(container_port), watch_{this, fd_.get()} {
+void start_tcp_relay(EventLoop& loop, UniqueFd client, UniqueFd server) {
+  if (!server) {
+    linger hard{1, 0};
+    ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    return;
+  }
+  // Owned by itself from here: it retires itself when both sides are done.
+  new TcpConnection(loop, std::move(client), std::move(server));
+}
+
+TcpListener::TcpListener(EventLoop& loop, UniqueFd listener, Connector connect)
+  : loop_(loop), fd_(std::move(listener)), connect_(std::move(connect)), watch_{this, fd_.get()} {
   loop_.add(watch_, EPOLLIN);
 }
 
@@ -196,14 +204,16 @@ void TcpListener::on_event(int, uint32_t) {
   for (int i = 0; i < 64; ++i) {
     UniqueFd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!client) return;  // EAGAIN, or out of fds: the backlog waits for a close
-    UniqueFd server = connect_inside(SOCK_STREAM, container_port_);
-    if (!server) {
-      linger hard{1, 0};
-      ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-      continue;
-    }
-    // Owned by itself from here: it retires itself when both sides are done.
-    new TcpConnection(loop_, std::move(client), std::move(server));
+    start_tcp_relay(loop_, std::move(client), connect_());
+  }
+}
+
+std::vector<UniqueFd> TcpListener::take_queued() {
+  std::vector<UniqueFd> queued;
+  for (;;) {
+    UniqueFd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!client) return queued;
+    queued.push_back(std::move(client));
   }
 }
 

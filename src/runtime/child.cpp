@@ -413,6 +413,30 @@ void mkdir_cwd(const Step& s, size_t index) {
   }
 }
 
+// Sends fd over a unix socket with one byte of data (SCM_RIGHTS).
+void send_fd(int socket, int fd, char byte, size_t index) {
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  std::memset(&control, 0, sizeof control);
+  struct iovec iov = {&byte, 1};
+  struct msghdr msg;
+  std::memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  while (::sendmsg(socket, &msg, MSG_NOSIGNAL) < 0) {
+    if (errno != EINTR) report(index, errno);
+  }
+}
+
 void setup_tty(const Step& s, size_t index) {
   int master = ::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0) report(index, errno);
@@ -428,28 +452,20 @@ void setup_tty(const Step& s, size_t index) {
   }
   if (slave > 2) ::close(slave);
 
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  std::memset(&control, 0, sizeof control);
-  char byte = 't';
-  struct iovec iov = {&byte, 1};
-  struct msghdr msg;
-  std::memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-  while (::sendmsg(s.fd, &msg, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR) report(index, errno);
-  }
+  send_fd(s.fd, master, 't', index);
   ::close(master);
+  ::close(s.fd);
+}
+
+// A kernel without listener filters (before 5.0), or one that refuses it:
+// binds go to the kernel as usual and the forwarder, seeing the socket
+// close without a listener, keeps relaying.
+void bind_notify(const Step& s, size_t index) {
+  long listener = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, s.blob);
+  if (listener >= 0) {
+    send_fd(s.fd, static_cast<int>(listener), 'b', index);
+    ::close(static_cast<int>(listener));
+  }
   ::close(s.fd);
 }
 
@@ -639,6 +655,9 @@ void run_step(const Step& s, size_t i) {
     return;
   case Op::Seccomp:
     if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, s.blob) < 0) report(i, errno);
+    return;
+  case Op::BindNotify:
+    bind_notify(s, i);
     return;
   case Op::SetUser:
     set_user(s, i);

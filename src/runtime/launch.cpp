@@ -74,6 +74,7 @@ Launched launch(const ContainerSpec& spec, const Stdio& stdio, const NamespacesR
   ProcessContext context;
   context.stdio = stdio;
   context.tty_socket = tty.child.get();
+  context.bind_notify_socket = spec.bind_notify_socket;
   context.may_setgroups = spec.identity.mode != IdentityMode::SingleId;
   context.create_cwd = true;
   plan_process(plan, spec.process, context);

@@ -45,6 +45,8 @@ enum class Op : int32_t {
   Tty,             // fd: socket to send the master to
   DropBounding,    // x: capability mask to keep, kind: last capability number
   Seccomp,         // blob: struct sock_fprog
+  BindNotify,      // blob: struct sock_fprog (a user-notify filter), fd: socket to send its listener to;
+                   // never fails: without the filter the socket is only closed
   SetUser,         // kind: 1 = may call setgroups
   SetCaps,         // x: mask for effective/permitted when the resolved uid is 0
   NoNewPrivs,

@@ -1,6 +1,7 @@
 // The process half of a plan: stdio, limits, user, terminal, capabilities,
 // seccomp, working directory and execve.
 #include "planner.hpp"
+#include "seccomp_bind_notify.hpp"
 
 #include "kayak/util/error.hpp"
 #include "kayak/util/fs.hpp"
@@ -152,6 +153,15 @@ void plan_process(Plan& plan, const ProcessSpec& process, const ProcessContext& 
     Step& s = plan.add(Op::DropBounding, "drop capabilities from the bounding set");
     s.x = caps;
     s.kind = last_capability();
+  }
+  // While we still hold CAP_SYS_ADMIN (a listener filter needs it or
+  // no_new_privs), and before the profile, which may deny seccomp(2).
+  if (context.bind_notify_socket >= 0) {
+    if (const sock_fprog* program = bind_notify_program()) {
+      Step& s = plan.add(Op::BindNotify, "hand binds of published ports to the forwarder");
+      s.blob = program;
+      s.fd = context.bind_notify_socket;
+    }
   }
   // Without no_new_privs the filter needs CAP_SYS_ADMIN: install it while
   // we still have it. With it, install it last, so the filter sees fewer of

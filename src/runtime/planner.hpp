@@ -29,6 +29,7 @@ void plan_container_setup(Plan& plan, PlanFds& fds, const ContainerSpec& spec);
 struct ProcessContext {
   Stdio stdio;
   int tty_socket = -1;     // with process.tty: where the master goes
+  int bind_notify_socket = -1;  // ContainerSpec::bind_notify_socket
   bool may_setgroups = true;  // false in a single-id user namespace (setgroups denied)
   bool create_cwd = true;  // the init creates a missing working directory; exec does not
 };

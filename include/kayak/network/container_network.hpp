@@ -13,6 +13,7 @@
 #include "kayak/network/helper_plan.hpp"
 #include "kayak/network/port_choice.hpp"
 #include "kayak/network/port_spec.hpp"
+#include "kayak/util/fd.hpp"
 
 #include <sys/types.h>
 
@@ -49,6 +50,10 @@ public:
   void attach(pid_t init_pid);
   // The init has exited: stop the helper and the forwarding.
   void detach();
+  // Before each launch: a socket for ContainerSpec::bind_notify_socket,
+  // or -1 when this start's published TCP ports are relayed only. Ours
+  // until attach(), which gives its peer to the forwarder.
+  int bind_notify_socket();
   // "pasta", "slirp4netns", or "" when no helper runs.
   std::string helper_name() const;
   // What this start publishes, every host port fixed.
@@ -61,6 +66,7 @@ private:
   std::vector<HostListener> listeners_;  // bound, not yet served
   std::unique_ptr<UserModeNetwork> helper_;
   std::unique_ptr<PortForwarder> forwarder_;
+  UniqueFd bind_notify_init_, bind_notify_forwarder_;  // a socket pair per start
 };
 
 }  // namespace kayak::network

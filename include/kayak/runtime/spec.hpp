@@ -94,6 +94,12 @@ struct ContainerSpec {
   // (create_container_cgroup in runtime/cgroup.hpp), or -1: the init is
   // cloned straight into it (CLONE_INTO_CGROUP). Owned by the caller.
   int cgroup_fd = -1;
+  // A socket, or -1: the init installs a filter that stops every bind(2)
+  // of the container's processes for a supervisor (SECCOMP_RET_USER_NOTIF)
+  // and sends the filter's listener fd here (network's bind redirector,
+  // which serves published TCP ports on host sockets). Where the kernel
+  // refuses the filter the init only closes the socket. Owned by the caller.
+  int bind_notify_socket = -1;
 };
 
 }  // namespace kayak::runtime

@@ -2,7 +2,10 @@
 # Published ports, kayak vs podman (when installed) in the same run:
 #   req/s   HTTP requests per second through -p HOST:80 to the nginx image of
 #           shared/images/debian-apps (wrk when installed, else a bounded
-#           loop of curl processes, which mostly measures curl's start-up)
+#           loop of curl processes, which mostly measures curl's start-up),
+#           with 1 connection (each request waits for the last: what the
+#           path adds to a request's latency) and with 32 (as many requests
+#           as the machine can serve: nginx and wrk share its cores)
 #   MB/s    1000 MiB sent from a container (busybox nc handing the
 #           connection to dd bs=1M) through -p, against the same transfer
 #           (the host's busybox, same command) over plain loopback
@@ -15,7 +18,8 @@
 # How podman is run: bench/containers-common.sh.
 #
 # Usage: bench/port-bench.sh [--as USER] [SECONDS]
-#        (default 5 s per wrk run; KAYAK_BINARY, KAYAK_TEST_IMAGES)
+#        (default 5 s per wrk run; KAYAK_BINARY, KAYAK_TEST_IMAGES;
+#        PORT_BENCH_CONNECTIONS: the wrk connection counts, default "1 32")
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kayak=${KAYAK_BINARY:-$repo/build/kayak}
@@ -38,11 +42,13 @@ if [[ ${1:-} == --as ]]; then
     runtime_dir=/tmp/kayak-port-bench-run-$uid
     mkdir -p "$runtime_dir" && chown "$user" "$runtime_dir" && chmod 700 "$runtime_dir"
     runuser -u "$user" -- env -i PATH="$PATH" HOME="$copy" XDG_RUNTIME_DIR="$runtime_dir" \
-        KAYAK_TEST_IMAGES="$images" bash "$copy/bench/port-bench.sh" "$@"
+        KAYAK_TEST_IMAGES="$images" PORT_BENCH_CONNECTIONS="${PORT_BENCH_CONNECTIONS:-}" bash "$copy/bench/port-bench.sh" "$@"
     exit $?
 fi
 seconds=${1:-5}
 mebibytes=1000
+read -ra connections <<< "${PORT_BENCH_CONNECTIONS:-1 32}"
+command -v wrk >/dev/null || connections=(1)
 
 source "$repo/bench/containers-common.sh"
 server_pid=
@@ -64,10 +70,12 @@ wait_http() {
     return 1
 }
 
-# req_per_s PORT: requests per second against http://127.0.0.1:PORT/.
+# req_per_s PORT CONNECTIONS: requests per second against
+# http://127.0.0.1:PORT/.
 req_per_s() {
     if command -v wrk >/dev/null; then
-        wrk -t2 -c32 -d"${seconds}s" "http://127.0.0.1:$1/" | awk '/^Requests\/sec:/ {printf "%d\n", $2}'
+        local threads=$(($2 < 2 ? $2 : 2))
+        wrk -t"$threads" -c"$2" -d"${seconds}s" "http://127.0.0.1:$1/" | awk '/^Requests\/sec:/ {printf "%d\n", $2}'
     else
         local n=300 start end
         start=$(date +%s%N)
@@ -108,18 +116,18 @@ k pull -q "oci:$images/debian-apps:nginx-latest" >/dev/null
 # kayak's save gives both tools the same name.
 ((have_podman)) && { k save "$image" | p load -q >/dev/null; }
 
-# ---- requests per second through -p
+# ---- requests per second through -p, per connection count
+declare -A k_rps p_rps
 kport=$(free_port)
 k run -d --name bench-web -p "$kport:80" "$image" >/dev/null
 wait_http "$kport"
-k_rps=$(req_per_s "$kport")
+for c in "${connections[@]}"; do k_rps[$c]=$(req_per_s "$kport" "$c"); done
 k rm -f bench-web >/dev/null
-p_rps=
 if ((have_podman)); then
     pport=$(free_port)
     p run -d --name bench-web "${ulimits[@]}" -p "$pport:80" "$image" >/dev/null
     wait_http "$pport"
-    p_rps=$(req_per_s "$pport")
+    for c in "${connections[@]}"; do p_rps[$c]=$(req_per_s "$pport" "$c"); done
     p rm -f bench-web >/dev/null
 fi
 
@@ -152,10 +160,13 @@ if ((have_podman)); then
     p rm -f bench-bulk >/dev/null
 fi
 
-echo "port-bench as $(id -un) ($(command -v wrk >/dev/null && echo "wrk ${seconds}s, 32 connections" || echo "curl loop"))," \
+echo "port-bench as $(id -un) ($(command -v wrk >/dev/null && echo "wrk ${seconds}s" || echo "curl loop"))," \
     "kayak network: $(k info --format '{{.NetworkHelper}}')"
 printf '%-26s %10s %10s %8s\n' "" kayak podman ratio
-printf '%-26s %10s %10s %8s\n' "req/s through -p" "$k_rps" "${p_rps:--}" "$([[ -n $p_rps ]] && ratio "$k_rps" "$p_rps" || echo -)"
+for c in "${connections[@]}"; do
+    kr=${k_rps[$c]} pr=${p_rps[$c]:-}
+    printf '%-26s %10s %10s %8s\n' "req/s through -p, $c conn" "$kr" "${pr:--}" "$([[ -n $pr ]] && ratio "$kr" "$pr" || echo -)"
+done
 printf '%-26s %10s %10s %8s\n' "MB/s ${mebibytes} MiB through -p" "$k_mbs" "${p_mbs:--}" "$([[ -n $p_mbs ]] && ratio "$k_mbs" "$p_mbs" || echo -)"
 if [[ -n $loop_mbs ]]; then
     printf '%-26s %10s\n' "MB/s same, plain loopback" "$loop_mbs"
@@ -163,5 +174,7 @@ if [[ -n $loop_mbs ]]; then
 else
     echo "no busybox on the host: no plain-loopback figure"
 fi
-[[ -n $p_rps ]] && echo "req/s kayak / podman: $(ratio "$k_rps" "$p_rps") (goal >= 2.00)"
+for c in "${connections[@]}"; do
+    [[ -n ${p_rps[$c]:-} ]] && echo "req/s kayak / podman, $c conn: $(ratio "${k_rps[$c]}" "${p_rps[$c]}") (goal >= 2.00)"
+done
 exit 0

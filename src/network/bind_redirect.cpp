@@ -318,30 +318,35 @@ void BindRedirector::add_host_listeners(TcpPort& port, int families) {
 }
 
 // In the container's namespace (this thread's): [::]:CTR for both
-// families, else 0.0.0.0:CTR. Left out when something there holds CTR.
+// families, else (no IPv6 there) 0.0.0.0:CTR. Left out when something there
+// holds CTR already.
 void BindRedirector::open_inside_listener(TcpPort& port) {
-  int one = 1, zero = 0;
-  sockaddr_storage address{};
-  UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (fd) {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(port.binding.container_port);
-    in6->sin6_addr = in6addr_any;
-    ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-  } else {
-    fd.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    auto* in = reinterpret_cast<sockaddr_in*>(&address);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(port.binding.container_port);
-    in->sin_addr.s_addr = htonl(INADDR_ANY);
-  }
-  if (!fd) return;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), address_length(address)) != 0 ||
-      ::listen(fd.get(), SOMAXCONN) != 0)
+  for (int family : {AF_INET6, AF_INET}) {
+    sockaddr_storage address{};
+    if (family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
+      in6->sin6_family = AF_INET6;
+      in6->sin6_port = htons(port.binding.container_port);
+      in6->sin6_addr = in6addr_any;
+    } else {
+      auto* in = reinterpret_cast<sockaddr_in*>(&address);
+      in->sin_family = AF_INET;
+      in->sin_port = htons(port.binding.container_port);
+      in->sin_addr.s_addr = htonl(INADDR_ANY);
+    }
+    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) continue;
+    int one = 1, zero = 0;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (family == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), address_length(address)) != 0) {
+      if (errno == EADDRINUSE) return;
+      continue;
+    }
+    if (::listen(fd.get(), SOMAXCONN) != 0) return;
+    port.inside = std::make_unique<TcpListener>(loop_, std::move(fd), connector_for(port, host_));
     return;
-  port.inside = std::make_unique<TcpListener>(loop_, std::move(fd), connector_for(port, host_));
+  }
 }
 
 }  // namespace kayak::network

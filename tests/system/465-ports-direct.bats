@@ -130,9 +130,10 @@ hostname_of() { kayak inspect -f '{{.Id}}' "$1" | cut -c1-12; }
     assert "$output" == "unpublished"
 }
 
-@test "ports direct: with --network none and pasta:--no-map-gw the forwarder keeps the port" {
-    local port mode
-    for mode in none pasta:--no-map-gw; do
+@test "ports direct: with --network none, pasta:--no-map-gw and slirp4netns the forwarder keeps the port" {
+    local port mode modes=(none pasta:--no-map-gw)
+    command -v slirp4netns >/dev/null && modes+=(slirp4netns)
+    for mode in "${modes[@]}"; do
         port=$(free_port)
         run_kayak run -d --name relayed --network "$mode" -p "$port:80" "$BUSYBOX_REF" httpd -f -p 80 -h /etc
         fetch "http://127.0.0.1:$port/hostname"
@@ -141,4 +142,15 @@ hostname_of() { kayak inspect -f '{{.Id}}' "$1" | cut -c1-12; }
         holds_listener "$(server_pid relayed)" "$port" tcp6 && die "the server holds a host socket ($mode)"
         run_kayak rm -f relayed
     done
+}
+
+@test "ports direct: slirp4netns with allow_host_loopback=true lets the server hold the port" {
+    command -v slirp4netns >/dev/null || skip "slirp4netns is not installed"
+    local port
+    port=$(free_port)
+    run_kayak run -d --name slirp --network slirp4netns:allow_host_loopback=true -p "$port:80" \
+        "$BUSYBOX_REF" httpd -f -p 80 -h /etc
+    fetch "http://127.0.0.1:$port/hostname"
+    assert "$output" == "$(hostname_of slirp)"
+    holds_listener "$(server_pid slirp)" "$port" tcp6 || die "httpd does not hold [::]:$port"
 }

@@ -4,8 +4,10 @@
 #           shared/images/debian-apps (wrk when installed, else a bounded
 #           loop of curl processes, which mostly measures curl's start-up),
 #           with 1 connection (each request waits for the last: what the
-#           path adds to a request's latency) and with 32 (as many requests
-#           as the machine can serve: nginx and wrk share its cores)
+#           path adds to a request's latency), with 32 (as many requests
+#           as the machine can serve: nginx and wrk share its cores), and
+#           with 32 that each make a new connection per request (what a
+#           loop of curl, or clients without keep-alive, do)
 #   MB/s    1000 MiB sent from a container (busybox nc handing the
 #           connection to dd bs=1M) through -p, against the same transfer
 #           (the host's busybox, same command) over plain loopback
@@ -19,7 +21,8 @@
 #
 # Usage: bench/port-bench.sh [--as USER] [SECONDS]
 #        (default 5 s per wrk run; KAYAK_BINARY, KAYAK_TEST_IMAGES;
-#        PORT_BENCH_CONNECTIONS: the wrk connection counts, default "1 32")
+#        PORT_BENCH_LOADS: the wrk loads, connection counts with ":close"
+#        for a new connection per request, default "1 32 32:close")
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kayak=${KAYAK_BINARY:-$repo/build/kayak}
@@ -42,13 +45,13 @@ if [[ ${1:-} == --as ]]; then
     runtime_dir=/tmp/kayak-port-bench-run-$uid
     mkdir -p "$runtime_dir" && chown "$user" "$runtime_dir" && chmod 700 "$runtime_dir"
     runuser -u "$user" -- env -i PATH="$PATH" HOME="$copy" XDG_RUNTIME_DIR="$runtime_dir" \
-        KAYAK_TEST_IMAGES="$images" PORT_BENCH_CONNECTIONS="${PORT_BENCH_CONNECTIONS:-}" bash "$copy/bench/port-bench.sh" "$@"
+        KAYAK_TEST_IMAGES="$images" PORT_BENCH_LOADS="${PORT_BENCH_LOADS:-}" bash "$copy/bench/port-bench.sh" "$@"
     exit $?
 fi
 seconds=${1:-5}
 mebibytes=1000
-read -ra connections <<< "${PORT_BENCH_CONNECTIONS:-1 32}"
-command -v wrk >/dev/null || connections=(1)
+read -ra loads <<< "${PORT_BENCH_LOADS:-1 32 32:close}"
+command -v wrk >/dev/null || loads=(1:close)
 
 source "$repo/bench/containers-common.sh"
 server_pid=
@@ -70,12 +73,15 @@ wait_http() {
     return 1
 }
 
-# req_per_s PORT CONNECTIONS: requests per second against
-# http://127.0.0.1:PORT/.
+# req_per_s PORT LOAD: requests per second against http://127.0.0.1:PORT/
+# with LOAD connections ("32", or "32:close": a new one per request).
 req_per_s() {
     if command -v wrk >/dev/null; then
-        local threads=$(($2 < 2 ? $2 : 2))
-        wrk -t"$threads" -c"$2" -d"${seconds}s" "http://127.0.0.1:$1/" | awk '/^Requests\/sec:/ {printf "%d\n", $2}'
+        local connections=${2%%:*} close=()
+        [[ $2 == *:close ]] && close=(-H "Connection: close")
+        local threads=$((connections < 2 ? connections : 2))
+        wrk -t"$threads" -c"$connections" "${close[@]}" -d"${seconds}s" "http://127.0.0.1:$1/" |
+            awk '/^Requests\/sec:/ {printf "%d\n", $2}'
     else
         local n=300 start end
         start=$(date +%s%N)
@@ -121,13 +127,13 @@ declare -A k_rps p_rps
 kport=$(free_port)
 k run -d --name bench-web -p "$kport:80" "$image" >/dev/null
 wait_http "$kport"
-for c in "${connections[@]}"; do k_rps[$c]=$(req_per_s "$kport" "$c"); done
+for load in "${loads[@]}"; do k_rps[$load]=$(req_per_s "$kport" "$load"); done
 k rm -f bench-web >/dev/null
 if ((have_podman)); then
     pport=$(free_port)
     p run -d --name bench-web "${ulimits[@]}" -p "$pport:80" "$image" >/dev/null
     wait_http "$pport"
-    for c in "${connections[@]}"; do p_rps[$c]=$(req_per_s "$pport" "$c"); done
+    for load in "${loads[@]}"; do p_rps[$load]=$(req_per_s "$pport" "$load"); done
     p rm -f bench-web >/dev/null
 fi
 
@@ -162,19 +168,22 @@ fi
 
 echo "port-bench as $(id -un) ($(command -v wrk >/dev/null && echo "wrk ${seconds}s" || echo "curl loop"))," \
     "kayak network: $(k info --format '{{.NetworkHelper}}')"
-printf '%-26s %10s %10s %8s\n' "" kayak podman ratio
-for c in "${connections[@]}"; do
-    kr=${k_rps[$c]} pr=${p_rps[$c]:-}
-    printf '%-26s %10s %10s %8s\n' "req/s through -p, $c conn" "$kr" "${pr:--}" "$([[ -n $pr ]] && ratio "$kr" "$pr" || echo -)"
+printf '%-30s %10s %10s %8s\n' "" kayak podman ratio
+# "32 conn", "32 conn, close": a new connection per request.
+load_name() { echo "${1%%:*} conn${1#${1%%:*}}" | sed 's/:close/, close/'; }
+for load in "${loads[@]}"; do
+    kr=${k_rps[$load]} pr=${p_rps[$load]:-}
+    printf '%-30s %10s %10s %8s\n' "req/s -p, $(load_name "$load")" "$kr" "${pr:--}" "$([[ -n $pr ]] && ratio "$kr" "$pr" || echo -)"
 done
-printf '%-26s %10s %10s %8s\n' "MB/s ${mebibytes} MiB through -p" "$k_mbs" "${p_mbs:--}" "$([[ -n $p_mbs ]] && ratio "$k_mbs" "$p_mbs" || echo -)"
+printf '%-30s %10s %10s %8s\n' "MB/s ${mebibytes} MiB through -p" "$k_mbs" "${p_mbs:--}" "$([[ -n $p_mbs ]] && ratio "$k_mbs" "$p_mbs" || echo -)"
 if [[ -n $loop_mbs ]]; then
-    printf '%-26s %10s\n' "MB/s same, plain loopback" "$loop_mbs"
+    printf '%-30s %10s\n' "MB/s same, plain loopback" "$loop_mbs"
     echo "throughput through -p / plain loopback: $(ratio "$k_mbs" "$loop_mbs") (goal >= 0.80)"
 else
     echo "no busybox on the host: no plain-loopback figure"
 fi
-for c in "${connections[@]}"; do
-    [[ -n ${p_rps[$c]:-} ]] && echo "req/s kayak / podman, $c conn: $(ratio "${k_rps[$c]}" "${p_rps[$c]}") (goal >= 2.00)"
+for load in "${loads[@]}"; do
+    [[ -n ${p_rps[$load]:-} ]] &&
+        echo "req/s kayak / podman, $(load_name "$load"): $(ratio "${k_rps[$load]}" "${p_rps[$load]}") (goal >= 2.00)"
 done
 exit 0

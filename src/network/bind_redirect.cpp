@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <string>
 
@@ -232,7 +233,13 @@ void BindRedirector::handle_notification() {
         int_option(copy.get(), SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP &&
         int_option(copy.get(), SOL_SOCKET, SO_DOMAIN) == family) {
       bool v6only = family == AF_INET6 && int_option(copy.get(), IPPROTO_IPV6, IPV6_V6ONLY) == 1;
-      result = hand_over(*match, *request, copy.get(), family, v6only);
+      // Out of memory or fds on the way: the bind goes on to the kernel
+      // rather than the forwarder (and every published port) ending.
+      try {
+        result = hand_over(*match, *request, copy.get(), family, v6only);
+      } catch (const std::exception&) {
+        result = -1;
+      }
     }
   }
   if (result == 0) return;  // answered by hand_over

@@ -2,6 +2,8 @@
 
 #include "inside_socket.hpp"
 
+#include "kayak/util/fd_passing.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -165,29 +167,12 @@ void BindRedirector::on_event(int fd, uint32_t events) {
 }
 
 void BindRedirector::receive_listener() {
-  char byte = 0;
-  iovec data{&byte, 1};
-  union {
-    char buffer[CMSG_SPACE(sizeof(int))];
-    cmsghdr align;
-  } control{};
-  msghdr message{};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control.buffer;
-  message.msg_controllen = sizeof control.buffer;
-  ssize_t n = ::recvmsg(channel_.get(), &message, MSG_CMSG_CLOEXEC);
-  if (n < 0 && errno == EINTR) return;
-  if (cmsghdr* header = CMSG_FIRSTHDR(&message);
-      n > 0 && header && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
-    int fd = -1;
-    std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
-    UniqueFd received(fd);
-    if (!listener_ && request_size_ != 0) {
-      listener_ = std::move(received);
-      listener_watch_ = Watch{this, listener_.get()};
-      loop_.add(listener_watch_, EPOLLIN);
-    }
+  UniqueFd received;
+  if (!receive_fd(channel_.get(), received) && errno == EAGAIN) return;
+  if (received && request_size_ != 0) {
+    listener_ = std::move(received);
+    listener_watch_ = Watch{this, listener_.get()};
+    loop_.add(listener_watch_, EPOLLIN);
   }
   // One message per start; the init closes its end after it.
   loop_.remove(channel_watch_);

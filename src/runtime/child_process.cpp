@@ -1,6 +1,7 @@
 #include "child_process.hpp"
 
 #include "kayak/util/error.hpp"
+#include "kayak/util/fd_passing.hpp"
 #include "kayak/util/fs.hpp"
 #include "kayak/util/strings.hpp"
 
@@ -134,27 +135,10 @@ std::optional<Report> read_report(int fd) {
 }
 
 UniqueFd receive_fd(int socket) {
-  char byte;
-  struct iovec iov = {&byte, 1};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg;
-  std::memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  ssize_t n;
-  while ((n = ::recvmsg(socket, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-  }
-  if (n < 0) fail_errno("receive the terminal from the container");
-  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  if (n == 0 || cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS) fail("the container did not pass its terminal back");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
-  return UniqueFd(fd);
+  UniqueFd fd;
+  if (!kayak::receive_fd(socket, fd)) fail_errno("receive the terminal from the container");
+  if (!fd) fail("the container did not pass its terminal back");
+  return fd;
 }
 
 UniqueFd open_pidfd(pid_t pid) {

@@ -1,5 +1,6 @@
 #include "bind_redirect.hpp"
 
+#include "host_socket.hpp"
 #include "inside_socket.hpp"
 
 #include "kayak/util/fd_passing.hpp"
@@ -50,30 +51,11 @@ int int_option(int fd, int level, int name) {
   return value;
 }
 
-socklen_t address_length(const sockaddr_storage& address) {
-  return address.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-}
-
-// binding.host_ip (or, with none, `fallback`: the wildcard or loopback) as
-// a `family` address on `port`; nothing when the IP is of the other family.
+// binding.host_ip (with none: the wildcard, or the loopback address) as a
+// `family` address on the host port; nothing when the IP is of the other
+// family.
 std::optional<sockaddr_storage> address_on_host(const PortBinding& binding, int family, bool loopback) {
-  sockaddr_storage storage{};
-  if (family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&storage);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(binding.host_port);
-    in->sin_addr.s_addr = htonl(loopback ? INADDR_LOOPBACK : INADDR_ANY);
-    if (!binding.host_ip.empty() && ::inet_pton(AF_INET, binding.host_ip.c_str(), &in->sin_addr) != 1)
-      return std::nullopt;
-  } else {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(binding.host_port);
-    in6->sin6_addr = loopback ? in6addr_loopback : in6addr_any;
-    if (!binding.host_ip.empty() && ::inet_pton(AF_INET6, binding.host_ip.c_str(), &in6->sin6_addr) != 1)
-      return std::nullopt;
-  }
-  return storage;
+  return ip_address(family, binding.host_ip, binding.host_port, loopback);
 }
 
 // A listening, non-blocking host socket on the binding's address.
@@ -138,10 +120,10 @@ UniqueFd copy_fd(pid_t pid, int fd) {
 
 }  // namespace
 
-Connector connector_for(const TcpPort& port, HostSocketMaker& host) {
-  if (port.server) {
+Connector connector_for(const TcpPort& port, HostSocketMaker* host) {
+  if (port.server && host) {
     sockaddr_storage server = *port.server;
-    return [&host, server] { return connect_on_host(host, server); };
+    return [host, server] { return connect_on_host(*host, server); };
   }
   uint16_t container_port = port.binding.container_port;
   return [container_port] { return connect_inside(SOCK_STREAM, container_port); };
@@ -213,7 +195,8 @@ void BindRedirector::handle_notification() {
   }
   // The address read is the caller's still: its bind is still waiting.
   if (matches == 1 && ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) == 0) {
-    UniqueFd copy = copy_fd(process_of(tid), fd);
+    const pid_t pid = process_of(tid);
+    UniqueFd copy = copy_fd(pid, fd);
     if (copy && int_option(copy.get(), SOL_SOCKET, SO_TYPE) == SOCK_STREAM &&
         int_option(copy.get(), SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP &&
         int_option(copy.get(), SOL_SOCKET, SO_DOMAIN) == family) {
@@ -221,7 +204,7 @@ void BindRedirector::handle_notification() {
       // Out of memory or fds on the way: the bind goes on to the kernel
       // rather than the forwarder (and every published port) ending.
       try {
-        result = hand_over(*match, *request, copy.get(), family, v6only);
+        result = hand_over(*match, *request, pid, copy.get(), family, v6only);
       } catch (const std::exception&) {
         result = -1;
       }
@@ -231,7 +214,8 @@ void BindRedirector::handle_notification() {
   respond(request->id, result, result < 0);
 }
 
-int BindRedirector::hand_over(TcpPort& port, const seccomp_notif& request, int server_copy, int family, bool v6only) {
+int BindRedirector::hand_over(TcpPort& port, const seccomp_notif& request, pid_t pid, int server_copy, int family,
+                              bool v6only) {
   auto address = address_on_host(port.binding, family, false);
   if (!address) return -1;  // -p 127.0.0.1:P:80 and a server on [::]:80: relayed
   UniqueFd socket = host_.make(family, SOCK_STREAM);
@@ -261,7 +245,6 @@ int BindRedirector::hand_over(TcpPort& port, const seccomp_notif& request, int s
     it = port.host_listeners.erase(it);
   }
 
-  const pid_t pid = process_of(static_cast<pid_t>(request.pid));
   const int fd = static_cast<int>(request.data.args[0]);
   int error = 0;
   if (::bind(socket.get(), reinterpret_cast<sockaddr*>(&*address), address_length(*address)) != 0 ||
@@ -284,7 +267,8 @@ int BindRedirector::hand_over(TcpPort& port, const seccomp_notif& request, int s
     // The port back to the forwarder, as before.
     socket.reset();
     add_host_listeners(port, released);
-    for (auto& client : queued) start_tcp_relay(loop_, std::move(client), connector_for(port, host_)());
+    Connector connect = connector_for(port, &host_);
+    for (auto& client : queued) start_tcp_relay(loop_, std::move(client), connect());
     // ENOENT: the caller is gone; else its bind fails as the kernel said.
     return error == ENOENT ? -1 : error;
   }
@@ -292,9 +276,10 @@ int BindRedirector::hand_over(TcpPort& port, const seccomp_notif& request, int s
   socket.reset();  // the server's now
 
   if (!port.server) port.server = address_on_host(port.binding, family, true);
-  for (auto& listener : port.host_listeners) listener->retarget(connector_for(port, host_));
+  Connector connect = connector_for(port, &host_);
+  for (auto& listener : port.host_listeners) listener->retarget(connect);
   add_host_listeners(port, released & ~wanted);
-  for (auto& client : queued) start_tcp_relay(loop_, std::move(client), connector_for(port, host_)());
+  for (auto& client : queued) start_tcp_relay(loop_, std::move(client), connect());
   if (!port.inside) open_inside_listener(port);
   return 0;
 }
@@ -302,7 +287,7 @@ int BindRedirector::hand_over(TcpPort& port, const seccomp_notif& request, int s
 void BindRedirector::add_host_listeners(TcpPort& port, int families) {
   auto add = [&](int family, bool v6only) {
     if (UniqueFd fd = listen_on_host(host_, port.binding, family, v6only))
-      port.host_listeners.push_back(std::make_unique<TcpListener>(loop_, std::move(fd), connector_for(port, host_)));
+      port.host_listeners.push_back(std::make_unique<TcpListener>(loop_, std::move(fd), connector_for(port, &host_)));
   };
   if (families == (kIPv4 | kIPv6) && port.binding.host_ip.empty()) return add(AF_INET6, false);
   if (families & kIPv4) add(AF_INET, false);
@@ -314,18 +299,7 @@ void BindRedirector::add_host_listeners(TcpPort& port, int families) {
 // holds CTR already.
 void BindRedirector::open_inside_listener(TcpPort& port) {
   for (int family : {AF_INET6, AF_INET}) {
-    sockaddr_storage address{};
-    if (family == AF_INET6) {
-      auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
-      in6->sin6_family = AF_INET6;
-      in6->sin6_port = htons(port.binding.container_port);
-      in6->sin6_addr = in6addr_any;
-    } else {
-      auto* in = reinterpret_cast<sockaddr_in*>(&address);
-      in->sin_family = AF_INET;
-      in->sin_port = htons(port.binding.container_port);
-      in->sin_addr.s_addr = htonl(INADDR_ANY);
-    }
+    sockaddr_storage address = *ip_address(family, "", port.binding.container_port);
     UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) continue;
     int one = 1, zero = 0;
@@ -336,7 +310,7 @@ void BindRedirector::open_inside_listener(TcpPort& port) {
       continue;
     }
     if (::listen(fd.get(), SOMAXCONN) != 0) return;
-    port.inside = std::make_unique<TcpListener>(loop_, std::move(fd), connector_for(port, host_));
+    port.inside = std::make_unique<TcpListener>(loop_, std::move(fd), connector_for(port, &host_));
     return;
   }
 }

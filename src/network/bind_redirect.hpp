@@ -53,8 +53,9 @@ struct TcpPort {
 };
 
 // Where a relayed client of `port` goes now: inside to 127.0.0.1:CTR, or
-// to the server's host socket once it has one.
-Connector connector_for(const TcpPort& port, HostSocketMaker& host);
+// to the server's host socket once it has one (made by `host`, null when
+// nothing is redirected).
+Connector connector_for(const TcpPort& port, HostSocketMaker* host);
 
 class BindRedirector : public EventHandler {
 public:
@@ -69,7 +70,8 @@ private:
   void handle_notification();
   // 0: the server's socket was replaced; > 0: the errno its bind returns;
   // < 0: nothing done, the bind goes on to the kernel.
-  int hand_over(TcpPort& port, const seccomp_notif& request, int server_copy, int family, bool v6only);
+  // pid: the caller's process; server_copy: our copy of its socket.
+  int hand_over(TcpPort& port, const seccomp_notif& request, pid_t pid, int server_copy, int family, bool v6only);
   void add_host_listeners(TcpPort& port, int families);
   void open_inside_listener(TcpPort& port);
   void respond(uint64_t id, int error, bool go_on);

@@ -3,7 +3,6 @@
 #include "bind_redirect.hpp"
 #include "event_loop.hpp"
 #include "host_socket_maker.hpp"
-#include "inside_socket.hpp"
 #include "tcp_relay.hpp"
 #include "udp_relay.hpp"
 
@@ -110,9 +109,8 @@ void run_forwarder_process(ForwarderPlan& plan) {
       }
       auto port = std::make_unique<TcpPort>();
       port->binding = listener.binding;
-      uint16_t container_port = listener.binding.container_port;
-      port->host_listeners.push_back(std::make_unique<TcpListener>(
-        loop, std::move(listener.fd), [container_port] { return connect_inside(SOCK_STREAM, container_port); }));
+      port->host_listeners.push_back(
+        std::make_unique<TcpListener>(loop, std::move(listener.fd), connector_for(*port, host.get())));
       tcp.push_back(std::move(port));
     }
     std::unique_ptr<BindRedirector> redirector;

@@ -28,34 +28,11 @@ std::string lower_error(int err) {
   return text;
 }
 
-struct Address {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  int family() const { return storage.ss_family; }
-  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
-};
-
-Address ipv4_address(const std::string& ip, uint16_t port) {
-  Address a;
-  auto* in = reinterpret_cast<sockaddr_in*>(&a.storage);
-  in->sin_family = AF_INET;
-  in->sin_port = htons(port);
-  in->sin_addr.s_addr = htonl(INADDR_ANY);
-  if (!ip.empty() && ::inet_pton(AF_INET, ip.c_str(), &in->sin_addr) != 1) fail("invalid IP address: {}", ip);
-  a.length = sizeof(sockaddr_in);
-  return a;
-}
-
-// ip "" is [::] (for the dual-stack socket).
-Address ipv6_address(const std::string& ip, uint16_t port) {
-  Address a;
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons(port);
-  in6->sin6_addr = in6addr_any;
-  if (!ip.empty() && ::inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) != 1) fail("invalid IP address: {}", ip);
-  a.length = sizeof(sockaddr_in6);
-  return a;
+// An address a user gave (-p IP:...), which parse_publish has checked.
+sockaddr_storage address_or_fail(int family, const std::string& ip, uint16_t port) {
+  auto address = ip_address(family, ip, port);
+  if (!address) fail("invalid IP address: {}", ip);
+  return *address;
 }
 
 // The [::] socket for 0.0.0.0 and [::] at once, or invalid when this host
@@ -68,8 +45,8 @@ UniqueFd bind_dual_stack(int type, uint16_t port, bool reuse_address, int& error
   int zero = 0, one = 1;
   if (::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) return UniqueFd();
   if (reuse_address) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  Address any = ipv6_address("", port);
-  if (::bind(fd.get(), any.get(), any.length) != 0) {
+  sockaddr_storage any = address_or_fail(AF_INET6, "", port);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&any), address_length(any)) != 0) {
     if (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT) return UniqueFd();
     error = errno;
     return UniqueFd();
@@ -95,18 +72,42 @@ UniqueFd bind_host_socket(const PortBinding& binding, uint16_t port, bool listen
     if (error != 0) fail("bind {}: {}", where, lower_error(error));
   }
   if (!fd) {
-    Address address = binding.host_ip.find(':') != std::string::npos ? ipv6_address(binding.host_ip, port)
-                                                                    : ipv4_address(binding.host_ip, port);
-    fd.reset(::socket(address.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    const int family = binding.host_ip.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    sockaddr_storage address = address_or_fail(family, binding.host_ip, port);
+    fd.reset(::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) fail("bind {}: {}", where, lower_error(errno));
     int one = 1;
     if (reuse_address) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (address.family() == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (::bind(fd.get(), address.get(), address.length) != 0) fail("bind {}: {}", where, lower_error(errno));
+    if (family == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), address_length(address)) != 0) fail("bind {}: {}", where, lower_error(errno));
   }
   if (listening && type == SOCK_STREAM && ::listen(fd.get(), SOMAXCONN) != 0)
     fail("listen {}: {}", where, lower_error(errno));
   return fd;
+}
+
+std::optional<sockaddr_storage> ip_address(int family, const std::string& ip, uint16_t port, bool loopback) {
+  sockaddr_storage storage{};
+  void* host = nullptr;
+  if (family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&storage);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    in->sin_addr.s_addr = htonl(loopback ? INADDR_LOOPBACK : INADDR_ANY);
+    host = &in->sin_addr;
+  } else {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    in6->sin6_addr = loopback ? in6addr_loopback : in6addr_any;
+    host = &in6->sin6_addr;
+  }
+  if (!ip.empty() && ::inet_pton(family, ip.c_str(), host) != 1) return std::nullopt;
+  return storage;
+}
+
+socklen_t address_length(const sockaddr_storage& address) {
+  return address.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
 uint16_t bound_port(int fd) {

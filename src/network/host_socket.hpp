@@ -12,7 +12,10 @@
 #include "kayak/network/port_spec.hpp"
 #include "kayak/util/fd.hpp"
 
+#include <sys/socket.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace kayak::network {
@@ -22,6 +25,14 @@ namespace kayak::network {
 // SO_REUSEADDR, so a port whose last connections linger in TIME_WAIT can
 // be published again at once (not for probes, which must see every user).
 UniqueFd bind_host_socket(const PortBinding& binding, uint16_t port, bool listening, bool reuse_address);
+
+// `ip` as a socket address of `family` (AF_INET or AF_INET6) on `port`;
+// "" is the wildcard address (0.0.0.0, [::]), or with `loopback` the
+// loopback address. Nothing when ip is not an address of that family.
+std::optional<sockaddr_storage> ip_address(int family, const std::string& ip, uint16_t port, bool loopback = false);
+
+// The length bind(2) and connect(2) take for an ip_address.
+socklen_t address_length(const sockaddr_storage& address);
 
 // The port a bound socket got.
 uint16_t bound_port(int fd);

@@ -1,5 +1,7 @@
 #include "host_socket_maker.hpp"
 
+#include "host_socket.hpp"
+
 #include "kayak/util/error.hpp"
 
 #include <netinet/in.h>
@@ -29,10 +31,6 @@ void serve(int channel) {
       return;
     }
   }
-}
-
-socklen_t address_length(const sockaddr_storage& address) {
-  return address.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "inside_socket.hpp"
 
+#include "host_socket.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,11 +13,8 @@ namespace kayak::network {
 UniqueFd connect_inside(int type, uint16_t port) {
   UniqueFd fd(::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return fd;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno != EINPROGRESS)
+  sockaddr_storage address = *ip_address(AF_INET, "", port, true);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), address_length(address)) != 0 && errno != EINPROGRESS)
     return UniqueFd();
   return fd;
 }

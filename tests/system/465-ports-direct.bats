@@ -55,14 +55,19 @@ forwarder_pid() { pgrep -P "$(kayak_monitor_pid "$1")" -x kayak-ports; }
 
 hostname_of() { kayak inspect -f '{{.Id}}' "$1" | cut -c1-12; }
 
+# answered_by NAME URL: URL (/hostname of busybox httpd) answers with the
+# hostname of container NAME.
+answered_by() {
+    fetch "$2"
+    assert "$output" == "$(hostname_of "$1")"
+}
+
 @test "ports direct: a dual-stack server holds the host port itself; its own and its neighbours' clients are relayed" {
     local port
     port=$(free_port)
     run_kayak run -d --name direct -p "$port:80" "$BUSYBOX_REF" httpd -f -p 80 -h /etc
-    fetch "http://127.0.0.1:$port/hostname"
-    assert "$output" == "$(hostname_of direct)"
-    fetch "http://[::1]:$port/hostname"
-    assert "$output" == "$(hostname_of direct)"
+    answered_by direct "http://127.0.0.1:$port/hostname"
+    answered_by direct "http://[::1]:$port/hostname"
     holds_listener "$(server_pid direct)" "$port" tcp6 || die "httpd does not hold [::]:$port"
     holds_listener "$(forwarder_pid direct)" "$port" tcp6 && die "kayak-ports still listens on $port"
 
@@ -79,19 +84,16 @@ hostname_of() { kayak inspect -f '{{.Id}}' "$1" | cut -c1-12; }
     local port
     port=$(free_port)
     run_kayak run -d --name v4only -p "$port:80" "$BUSYBOX_REF" httpd -f -p 0.0.0.0:80 -h /etc
-    fetch "http://127.0.0.1:$port/hostname"
-    assert "$output" == "$(hostname_of v4only)"
+    answered_by v4only "http://127.0.0.1:$port/hostname"
     holds_listener "$(server_pid v4only)" "$port" tcp || die "httpd does not hold 0.0.0.0:$port"
     holds_listener "$(forwarder_pid v4only)" "$port" tcp6 || die "kayak-ports does not serve [::]:$port"
-    fetch "http://[::1]:$port/hostname"
-    assert "$output" == "$(hostname_of v4only)"
+    answered_by v4only "http://[::1]:$port/hostname"
 
     # -p 127.0.0.1:P:80: the server's socket is bound to 127.0.0.1 alone.
     local local_port
     local_port=$(free_port)
     run_kayak run -d --name loopback -p "127.0.0.1:$local_port:80" "$BUSYBOX_REF" httpd -f -p 0.0.0.0:80 -h /etc
-    fetch "http://127.0.0.1:$local_port/hostname"
-    assert "$output" == "$(hostname_of loopback)"
+    answered_by loopback "http://127.0.0.1:$local_port/hostname"
     holds_listener "$(server_pid loopback)" "$local_port" tcp || die "httpd does not hold 127.0.0.1:$local_port"
     grep -q "0100007F:$(printf '%04X' "$local_port") 00000000:0000 0A" /proc/net/tcp \
         || die "127.0.0.1:$local_port is not what listens"
@@ -136,8 +138,7 @@ hostname_of() { kayak inspect -f '{{.Id}}' "$1" | cut -c1-12; }
     for mode in "${modes[@]}"; do
         port=$(free_port)
         run_kayak run -d --name relayed --network "$mode" -p "$port:80" "$BUSYBOX_REF" httpd -f -p 80 -h /etc
-        fetch "http://127.0.0.1:$port/hostname"
-        assert "$output" == "$(hostname_of relayed)"
+        answered_by relayed "http://127.0.0.1:$port/hostname"
         holds_listener "$(forwarder_pid relayed)" "$port" tcp6 || die "kayak-ports does not hold $port ($mode)"
         holds_listener "$(server_pid relayed)" "$port" tcp6 && die "the server holds a host socket ($mode)"
         run_kayak rm -f relayed
@@ -150,7 +151,6 @@ hostname_of() { kayak inspect -f '{{.Id}}' "$1" | cut -c1-12; }
     port=$(free_port)
     run_kayak run -d --name slirp --network slirp4netns:allow_host_loopback=true -p "$port:80" \
         "$BUSYBOX_REF" httpd -f -p 80 -h /etc
-    fetch "http://127.0.0.1:$port/hostname"
-    assert "$output" == "$(hostname_of slirp)"
+    answered_by slirp "http://127.0.0.1:$port/hostname"
     holds_listener "$(server_pid slirp)" "$port" tcp6 || die "httpd does not hold [::]:$port"
 }

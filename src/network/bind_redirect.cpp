@@ -76,6 +76,8 @@ UniqueFd listen_on_host(HostSocketMaker& host, const PortBinding& binding, int f
 // The wildcard port a bind asks for: 0 for anything else (an address of
 // its own, a family we do not serve, a short or unreadable address).
 uint16_t wildcard_port(pid_t tid, uint64_t address, uint64_t length, int& family) {
+  // A length the kernel refuses (EINVAL) is the kernel's to answer.
+  if (length > sizeof(sockaddr_storage)) return 0;
   sockaddr_in6 storage{};
   size_t wanted = std::min<uint64_t>(length, sizeof storage);
   if (wanted < sizeof(sa_family_t)) return 0;

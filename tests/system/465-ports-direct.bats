@@ -154,3 +154,22 @@ answered_by() {
     answered_by slirp "http://127.0.0.1:$port/hostname"
     holds_listener "$(server_pid slirp)" "$port" tcp6 || die "httpd does not hold [::]:$port"
 }
+
+@test "ports direct: bad binds (bad pointers, lengths, fds, other families) get the kernel's answers and leave the forwarder serving" {
+    command -v cc >/dev/null || skip "no C compiler to build the bad-bind program"
+    cc -static -O1 -o "$TEST_DIR/bad-bind" "$BATS_TEST_DIRNAME/ports/bad_bind.c" || die "cannot build bad_bind.c"
+    local port expected
+    # What the kernel answers, with no redirect (--network none).
+    run_kayak run -d --name kernel --network none -v "$TEST_DIR/bad-bind:/bad-bind:ro" "$BUSYBOX_REF" /bad-bind
+    port=$(free_port)
+    run_kayak run -d --name redirected -p "$port:80" -v "$TEST_DIR/bad-bind:/bad-bind:ro" "$BUSYBOX_REF" /bad-bind
+    run curl --noproxy '*' -sS --retry 20 --retry-delay 0 --retry-all-errors --max-time 5 \
+        "telnet://127.0.0.1:$port" < /dev/null
+    assert "$output" == "served"
+    holds_listener "$(server_pid redirected)" "$port" tcp || die "the server does not hold 0.0.0.0:$port"
+    expected=$'null-address 14\nwild-pointer 14\nshort-length 22\nhuge-length 22\nnot-a-socket 88\nbad-fd 9\nudp-port-80 0\nunix 0\nserver 0'
+    run_kayak logs redirected
+    assert "$output" == "$expected"
+    run_kayak logs kernel
+    assert "$output" == "$expected"
+}
